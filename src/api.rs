@@ -1,0 +1,402 @@
+//! Every call of the public API as a pair: a request builder (validated input
+//! → [`ApiRequest`]) and a decoder (HTTP status + body → typed result or
+//! [`CheckoutError`]). No I/O here; the browser edge sends and receives.
+
+use crate::error::{self, CheckoutError, ErrorKind};
+use crate::json::Json;
+use crate::jsonapi::{check_identity, Document};
+use crate::request::{ApiRequest, Method};
+use crate::validate::{self, SourceType};
+
+const ORDERS: &str = "orders";
+const PAYMENT_METHODS: &str = "payment_methods";
+const CUSTOMER_PAYMENT_SOURCES: &str = "customer_payment_sources";
+
+/// Reads any answer: an error status becomes an `api` error, a success body
+/// must be a JSON:API document.
+pub fn read(status: u16, body: &str) -> Result<Document, CheckoutError> {
+    if !(200..300).contains(&status) {
+        return Err(error::from_error_response(status, body));
+    }
+    Document::from_json(error::parse_success_body(status, body)?)
+}
+
+/// The order's payment method, with its source type already checked.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PaymentMethod {
+    pub source_type: SourceType,
+    pub resource: Json,
+}
+
+fn order_path<'a>(method: Method, order_id: &'a str) -> Result<ApiRequest, CheckoutError> {
+    Ok(ApiRequest::new(method, &[ORDERS, validate::id("order id", order_id)?]))
+}
+
+/// `{"data":{"type":"orders","id":…,"attributes":…,"relationships":…}}`
+fn order_patch(order_id: &str, attributes: Option<Json>, relationships: Option<Json>) -> String {
+    let mut data = Json::object([("type", Json::str(ORDERS)), ("id", Json::str(order_id))]);
+    if let Some(a) = attributes {
+        data.insert("attributes", a);
+    }
+    if let Some(r) = relationships {
+        data.insert("relationships", r);
+    }
+    Json::object([("data", data)]).to_json_string()
+}
+
+fn linkage(ty: &str, id: &str) -> Json {
+    Json::object([("data", Json::object([("type", Json::str(ty)), ("id", Json::str(id))]))])
+}
+
+/// GET the order with only its payment method (sparse fieldset: the order's
+/// own attributes are not needed to find the payment source type).
+pub fn payment_method_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query("include", "payment_method").query("fields[orders]", "payment_method"))
+}
+
+pub fn decode_payment_method(doc: &Document) -> Result<Option<PaymentMethod>, CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    if !doc.has_linkage("payment_method") {
+        return Err(CheckoutError::decode(
+            "The order came back without its payment_method relationship although it was requested.",
+        ));
+    }
+    let Some(resource) = doc.related("payment_method", PAYMENT_METHODS)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let source_type = match resource.get("payment_source_type") {
+        Some(Json::String(s)) => SourceType::parse(s)?,
+        _ => return Err(CheckoutError::decode("The order's payment method has no payment_source_type.")),
+    };
+    Ok(Some(PaymentMethod { source_type, resource }))
+}
+
+/// The error for an order without a payment method; no POST is sent then.
+pub fn no_payment_method(order_id: &str) -> CheckoutError {
+    let mut m = String::from("Order ");
+    m.push_str(order_id);
+    m.push_str(" has no payment method yet: let the shopper choose one (selectPaymentMethod) before creating a payment source.");
+    CheckoutError::new(ErrorKind::NoPaymentMethod, m)
+}
+
+/// POST `/api/<source_type>` with the order relationship. `attributes` must
+/// be a JSON object (the gateway-specific fields, possibly empty).
+pub fn create_payment_source_request(
+    source_type: SourceType,
+    order_id: &str,
+    attributes: Json,
+) -> Result<ApiRequest, CheckoutError> {
+    let order_id = validate::id("order id", order_id)?;
+    if !attributes.is_object() {
+        return Err(CheckoutError::invalid_input("attributes must be a plain object (or left out)."));
+    }
+    let body = Json::object([(
+        "data",
+        Json::object([
+            ("type", Json::str(source_type.as_str())),
+            ("attributes", attributes),
+            ("relationships", Json::object([("order", linkage(ORDERS, order_id))])),
+        ]),
+    )]);
+    Ok(ApiRequest::new(Method::Post, &[source_type.as_str()]).body(body.to_json_string()))
+}
+
+pub fn decode_payment_source(doc: &Document, source_type: SourceType) -> Result<Json, CheckoutError> {
+    let source = doc.single(source_type.as_str())?;
+    if source_type == SourceType::StripePayments {
+        let secret_ok = source.get("client_secret").and_then(Json::as_str).is_some_and(|s| !s.is_empty());
+        if !secret_ok {
+            return Err(CheckoutError::decode(
+                "The created stripe_payments has no client_secret: check the Stripe gateway of this market in Commerce Layer.",
+            ));
+        }
+    }
+    Ok(source)
+}
+
+pub fn available_payment_methods_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?
+        .query("include", "available_payment_methods")
+        .query("fields[orders]", "available_payment_methods"))
+}
+
+pub fn decode_available_payment_methods(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    doc.related("available_payment_methods", PAYMENT_METHODS)
+}
+
+/// PATCH the order's `payment_method` relationship; the answer includes the
+/// payment method so its source type is known without another GET.
+pub fn select_payment_method_request(order_id: &str, payment_method_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method");
+    let pm = validate::id("payment method id", payment_method_id)?;
+    let rel = Json::object([("payment_method", linkage(PAYMENT_METHODS, pm))]);
+    Ok(req.body(order_patch(order_id, None, Some(rel))))
+}
+
+/// An order answer: the flattened order, and its payment method's source
+/// type when the payment method was included and is a known type.
+pub fn decode_order(doc: &Document) -> Result<(Json, Option<SourceType>), CheckoutError> {
+    let order = doc.single(ORDERS)?;
+    let source_type = order
+        .get("payment_method")
+        .and_then(|pm| pm.get("payment_source_type"))
+        .and_then(Json::as_str)
+        .and_then(|s| SourceType::parse(s).ok());
+    Ok((order, source_type))
+}
+
+pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let req = order_path(Method::Patch, order_id)?.query("include", "available_customer_payment_sources");
+    let attrs = Json::object([("_save_payment_source_to_customer_wallet", Json::Bool(true))]);
+    Ok(req.body(order_patch(order_id, Some(attrs), None)))
+}
+
+pub fn wallet_sources_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?
+        .query("include", "available_customer_payment_sources")
+        .query("fields[orders]", "available_customer_payment_sources"))
+}
+
+pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    doc.related("available_customer_payment_sources", CUSTOMER_PAYMENT_SOURCES)
+}
+
+pub fn use_wallet_source_request(order_id: &str, customer_payment_source_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method,payment_source");
+    let cps = validate::id("customer payment source id", customer_payment_source_id)?;
+    let attrs = Json::object([("_customer_payment_source_id", Json::str(cps))]);
+    Ok(req.body(order_patch(order_id, Some(attrs), None)))
+}
+
+pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method,payment_source");
+    let attrs = Json::object([("_place", Json::Bool(true))]);
+    Ok(req.body(order_patch(order_id, Some(attrs), None)))
+}
+
+/// What `createCustomerPaymentSource` takes, already read from JavaScript.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CustomerPaymentSourceInput {
+    pub customer_id: String,
+    pub payment_source_type: String,
+    pub payment_source_id: String,
+    pub reference: Option<String>,
+    pub reference_origin: Option<String>,
+    pub metadata: Option<Json>,
+}
+
+pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput) -> Result<ApiRequest, CheckoutError> {
+    let customer = validate::id("customer_id", &input.customer_id)?;
+    let source_type = SourceType::parse(&input.payment_source_type).map_err(|_| {
+        CheckoutError::invalid_input(
+            "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
+        )
+    })?;
+    let source_id = validate::id("payment_source.id", &input.payment_source_id)?;
+    let mut attributes = Json::Object(Vec::new());
+    for (key, value) in [("reference", &input.reference), ("reference_origin", &input.reference_origin)] {
+        if let Some(v) = value {
+            attributes.insert(key, Json::str(v));
+        }
+    }
+    if let Some(metadata) = &input.metadata {
+        if !metadata.is_object() {
+            return Err(CheckoutError::invalid_input("metadata must be a plain object."));
+        }
+        attributes.insert("metadata", metadata.clone());
+    }
+    let body = Json::object([(
+        "data",
+        Json::object([
+            ("type", Json::str(CUSTOMER_PAYMENT_SOURCES)),
+            ("attributes", attributes),
+            (
+                "relationships",
+                Json::object([
+                    ("customer", linkage("customers", customer)),
+                    ("payment_source", linkage(source_type.as_str(), source_id)),
+                ]),
+            ),
+        ]),
+    )]);
+    Ok(ApiRequest::new(Method::Post, &[CUSTOMER_PAYMENT_SOURCES]).body(body.to_json_string()))
+}
+
+pub fn decode_customer_payment_source(doc: &Document) -> Result<Json, CheckoutError> {
+    doc.single(CUSTOMER_PAYMENT_SOURCES)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+    use crate::validate::BaseUrl;
+
+    fn url(req: &ApiRequest) -> String {
+        req.url(&BaseUrl::parse("https://shop.example").unwrap())
+    }
+
+    fn body(req: &ApiRequest) -> Json {
+        parse(req.body.as_deref().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn payment_method_is_one_sparse_get() {
+        let req = payment_method_request("eqkykhjlVw").unwrap();
+        assert_eq!(req.method, Method::Get);
+        assert_eq!(url(&req), "https://shop.example/api/orders/eqkykhjlVw?include=payment_method&fields[orders]=payment_method");
+        assert_eq!(req.body, None);
+    }
+
+    #[test]
+    fn decodes_the_documented_payment_method_answer() {
+        let doc = read(200, crate::fixtures::ORDER_WITH_STRIPE_METHOD).unwrap();
+        let pm = decode_payment_method(&doc).unwrap().unwrap();
+        assert_eq!(pm.source_type, SourceType::StripePayments);
+        assert_eq!(pm.resource.get("id").unwrap().as_str(), Some("WmOodsVPmQ"));
+        assert_eq!(pm.resource.get("name").unwrap().as_str(), Some("Stripe Payment"));
+    }
+
+    #[test]
+    fn an_order_without_payment_method_decodes_to_none() {
+        let doc = read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"data":null}}}}"#).unwrap();
+        assert_eq!(decode_payment_method(&doc).unwrap(), None);
+        assert_eq!(no_payment_method("o1").kind, ErrorKind::NoPaymentMethod);
+        // The relationship must be answered, not silently missing.
+        let missing = read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"links":{}}}}}"#).unwrap();
+        assert_eq!(decode_payment_method(&missing).unwrap_err().kind, ErrorKind::Decode);
+    }
+
+    #[test]
+    fn hostile_source_types_from_the_server_are_refused() {
+        for ty in ["../orders", "stripe_payments?x=1", "bitcoin_payments"] {
+            let text = format!(
+                r#"{{"data":{{"id":"o1","type":"orders","relationships":{{"payment_method":{{"data":{{"type":"payment_methods","id":"p"}}}}}}}},
+                "included":[{{"id":"p","type":"payment_methods","attributes":{{"payment_source_type":"{ty}"}}}}]}}"#
+            );
+            let e = decode_payment_method(&read(200, &text).unwrap()).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::UnsupportedSourceType, "{ty}");
+        }
+        let no_type = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"data":{"type":"payment_methods","id":"p"}}}},"included":[{"id":"p","type":"payment_methods","attributes":{"payment_source_type":7}}]}"#;
+        assert_eq!(decode_payment_method(&read(200, no_type).unwrap()).unwrap_err().kind, ErrorKind::Decode);
+    }
+
+    #[test]
+    fn creates_every_source_type_with_the_order_relationship() {
+        for t in SourceType::ALL {
+            let attrs = parse(r#"{"return_url":"https://shop.example/done"}"#).unwrap();
+            let req = create_payment_source_request(t, "eqkykhjlVw", attrs).unwrap();
+            assert_eq!(req.method, Method::Post);
+            assert_eq!(url(&req), format!("https://shop.example/api/{}", t.as_str()));
+            let expected = format!(
+                r#"{{"data":{{"type":"{}","attributes":{{"return_url":"https://shop.example/done"}},"relationships":{{"order":{{"data":{{"type":"orders","id":"eqkykhjlVw"}}}}}}}}}}"#,
+                t.as_str()
+            );
+            assert_eq!(body(&req), parse(&expected).unwrap());
+        }
+        let bad = create_payment_source_request(SourceType::WireTransfers, "o1", Json::Array(vec![])).unwrap_err();
+        assert_eq!(bad.kind, ErrorKind::InvalidInput);
+        assert!(create_payment_source_request(SourceType::WireTransfers, "../x", Json::Object(vec![])).is_err());
+    }
+
+    #[test]
+    fn decodes_the_documented_stripe_source_and_requires_its_secret() {
+        let doc = read(201, crate::fixtures::STRIPE_PAYMENT_CREATED).unwrap();
+        let source = decode_payment_source(&doc, SourceType::StripePayments).unwrap();
+        assert_eq!(source.get("client_secret").unwrap().as_str(), Some("xxxx_secret_yyyy"));
+        assert_eq!(source.get("id").unwrap().as_str(), Some("eqRZMSaNqM"));
+        // The answer must be the type that was asked for.
+        assert_eq!(decode_payment_source(&doc, SourceType::AdyenPayments).unwrap_err().kind, ErrorKind::Decode);
+        let no_secret = read(201, r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"client_secret":null}}}"#).unwrap();
+        assert_eq!(decode_payment_source(&no_secret, SourceType::StripePayments).unwrap_err().kind, ErrorKind::Decode);
+        let wire = read(201, r#"{"data":{"id":"w1","type":"wire_transfers","attributes":{}}}"#).unwrap();
+        assert!(decode_payment_source(&wire, SourceType::WireTransfers).is_ok());
+    }
+
+    #[test]
+    fn wallet_requests_match_the_docs() {
+        let save = save_to_wallet_request("qaMAhZkZvd").unwrap();
+        assert_eq!((save.method, url(&save).as_str()), (Method::Patch, "https://shop.example/api/orders/qaMAhZkZvd?include=available_customer_payment_sources"));
+        assert_eq!(
+            body(&save),
+            parse(r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_save_payment_source_to_customer_wallet":true}}}"#).unwrap()
+        );
+        let reuse = use_wallet_source_request("qaMAhZkZvd", "QgDXpwsqDx").unwrap();
+        assert_eq!(
+            body(&reuse),
+            parse(r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_customer_payment_source_id":"QgDXpwsqDx"}}}"#).unwrap()
+        );
+        assert!(use_wallet_source_request("qaMAhZkZvd", "Qg/../x").is_err());
+        let list = wallet_sources_request("qaMAhZkZvd").unwrap();
+        assert_eq!(
+            url(&list),
+            "https://shop.example/api/orders/qaMAhZkZvd?include=available_customer_payment_sources&fields[orders]=available_customer_payment_sources"
+        );
+    }
+
+    #[test]
+    fn decodes_the_documented_wallet() {
+        let doc = read(200, crate::fixtures::ORDER_WITH_WALLET).unwrap();
+        let wallet = decode_wallet(&doc).unwrap();
+        assert_eq!(wallet.len(), 1);
+        assert_eq!(wallet[0].get("name").unwrap().as_str(), Some("XXXX-XXXX-XXXX-1111"));
+        assert_eq!(wallet[0].get("type").unwrap().as_str(), Some("customer_payment_sources"));
+    }
+
+    #[test]
+    fn select_and_place_are_patches() {
+        let select = select_payment_method_request("o1", "pm1").unwrap();
+        assert_eq!(url(&select), "https://shop.example/api/orders/o1?include=payment_method");
+        assert_eq!(
+            body(&select),
+            parse(r#"{"data":{"type":"orders","id":"o1","relationships":{"payment_method":{"data":{"type":"payment_methods","id":"pm1"}}}}}"#).unwrap()
+        );
+        let place = place_order_request("o1").unwrap();
+        assert_eq!(body(&place), parse(r#"{"data":{"type":"orders","id":"o1","attributes":{"_place":true}}}"#).unwrap());
+        let (order, ty) = decode_order(&read(200, crate::fixtures::ORDER_WITH_STRIPE_METHOD).unwrap()).unwrap();
+        assert_eq!(ty, Some(SourceType::StripePayments));
+        assert_eq!(order.get("id").unwrap().as_str(), Some("eqkykhjlVw"));
+    }
+
+    #[test]
+    fn customer_payment_source_body_matches_the_docs() {
+        let input = CustomerPaymentSourceInput {
+            customer_id: "QWERtyUpBa".into(),
+            payment_source_type: "stripe_payments".into(),
+            payment_source_id: "QWERtyUpBa".into(),
+            reference: Some("ANY-EXTERNAL-REFEFERNCE".into()),
+            reference_origin: None,
+            metadata: Some(parse(r#"{"foo":"bar"}"#).unwrap()),
+        };
+        let req = create_customer_payment_source_request(&input).unwrap();
+        assert_eq!(url(&req), "https://shop.example/api/customer_payment_sources");
+        assert_eq!(
+            body(&req),
+            parse(
+                r#"{"data":{"type":"customer_payment_sources","attributes":{"reference":"ANY-EXTERNAL-REFEFERNCE","metadata":{"foo":"bar"}},
+                "relationships":{"customer":{"data":{"type":"customers","id":"QWERtyUpBa"}},"payment_source":{"data":{"type":"stripe_payments","id":"QWERtyUpBa"}}}}}"#
+            )
+            .unwrap()
+        );
+        for broken in [
+            CustomerPaymentSourceInput { customer_id: String::new(), ..input.clone() },
+            CustomerPaymentSourceInput { payment_source_type: "../x".into(), ..input.clone() },
+            CustomerPaymentSourceInput { payment_source_id: "a b".into(), ..input.clone() },
+            CustomerPaymentSourceInput { metadata: Some(Json::str("x")), ..input.clone() },
+        ] {
+            assert_eq!(create_customer_payment_source_request(&broken).unwrap_err().kind, ErrorKind::InvalidInput);
+        }
+        let created = read(201, crate::fixtures::CUSTOMER_PAYMENT_SOURCE_CREATED).unwrap();
+        assert_eq!(decode_customer_payment_source(&created).unwrap().get("customer_token").unwrap().as_str(), Some("cus_xxxyyyzzz"));
+    }
+
+    #[test]
+    fn error_statuses_and_broken_bodies_are_typed() {
+        assert_eq!(read(404, r#"{"errors":[{"code":"RECORD_NOT_FOUND","status":"404"}]}"#).err().unwrap().kind, ErrorKind::Api);
+        assert_eq!(read(200, r#"{"data":{"id":"o1""#).err().unwrap().kind, ErrorKind::Decode);
+        assert_eq!(read(200, r#"{"errors":[]}"#).err().unwrap().kind, ErrorKind::Decode);
+        assert_eq!(read(200, "[]").err().unwrap().kind, ErrorKind::Decode);
+    }
+}

@@ -1,0 +1,331 @@
+//! The one error type, and the one place that turns an HTTP answer into it.
+
+use crate::json::{self, Json, ParseError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The API answered with an error status (the `errors` array says why).
+    Api,
+    /// No answer: offline, DNS, CORS, connection dropped.
+    Network,
+    /// No answer within the configured time.
+    Timeout,
+    /// The caller's `AbortSignal` stopped the call.
+    Aborted,
+    /// A successful status whose body is not the JSON:API document expected.
+    Decode,
+    /// The caller passed something unusable; nothing was sent.
+    InvalidInput,
+    /// The order has no payment method yet.
+    NoPaymentMethod,
+    /// The order's `payment_source_type` is unknown or not a plain resource name.
+    UnsupportedSourceType,
+    /// Stripe.js reported an error (decline, failed authentication, …).
+    Stripe,
+}
+
+impl ErrorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Api => "api",
+            ErrorKind::Network => "network",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Aborted => "aborted",
+            ErrorKind::Decode => "decode",
+            ErrorKind::InvalidInput => "invalid_input",
+            ErrorKind::NoPaymentMethod => "no_payment_method",
+            ErrorKind::UnsupportedSourceType => "unsupported_source_type",
+            ErrorKind::Stripe => "stripe",
+        }
+    }
+}
+
+/// One entry of a JSON:API `errors[]` array, normalised: `status` is always a
+/// string (Commerce Layer sends one), missing members are `None`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ApiErrorObject {
+    pub code: Option<String>,
+    pub title: Option<String>,
+    pub detail: Option<String>,
+    pub status: Option<String>,
+    pub source: Option<Json>,
+    pub meta: Option<Json>,
+}
+
+impl ApiErrorObject {
+    pub fn to_json(&self) -> Json {
+        let text = |v: &Option<String>| v.as_deref().map_or(Json::Null, Json::str);
+        Json::object([
+            ("code", text(&self.code)),
+            ("title", text(&self.title)),
+            ("detail", text(&self.detail)),
+            ("status", text(&self.status)),
+            ("source", self.source.clone().unwrap_or(Json::Null)),
+            ("meta", self.meta.clone().unwrap_or(Json::Null)),
+        ])
+    }
+
+    fn from_json(value: &Json) -> Option<ApiErrorObject> {
+        if !value.is_object() {
+            return None;
+        }
+        let text = |key: &str| match value.get(key) {
+            Some(Json::String(s)) => Some(redact(s)),
+            Some(Json::Number(n)) => Some(n.clone()),
+            _ => None,
+        };
+        let nested = |key: &str| value.get(key).filter(|v| v.is_object()).cloned();
+        Some(ApiErrorObject {
+            code: text("code"),
+            title: text("title"),
+            detail: text("detail"),
+            status: text("status"),
+            source: nested("source"),
+            meta: nested("meta"),
+        })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct CheckoutError {
+    pub kind: ErrorKind,
+    pub message: String,
+    /// The HTTP status, when an answer arrived.
+    pub status: Option<u16>,
+    pub errors: Vec<ApiErrorObject>,
+}
+
+impl CheckoutError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        CheckoutError { kind, message: message.into(), status: None, errors: Vec::new() }
+    }
+
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    pub fn decode(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Decode, message)
+    }
+
+    fn with_status(mut self, status: u16) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    /// Removes every occurrence of `secret` (the caller's access token) from
+    /// the message and the error objects. Tokens shorter than 8 characters
+    /// are left alone: replacing them would garble ordinary words.
+    pub fn without_secret(mut self, secret: &str) -> Self {
+        if secret.len() >= 8 {
+            let scrub = |s: &mut String| {
+                if s.contains(secret) {
+                    *s = s.replace(secret, "[redacted]");
+                }
+            };
+            scrub(&mut self.message);
+            for e in &mut self.errors {
+                for field in [&mut e.code, &mut e.title, &mut e.detail, &mut e.status].into_iter().flatten() {
+                    scrub(field);
+                }
+            }
+        }
+        self
+    }
+}
+
+/// Turns a non-success HTTP answer into a `CheckoutError`. `body` may be a
+/// JSON:API error document, another JSON value, HTML from a proxy, or empty.
+pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
+    let errors: Vec<ApiErrorObject> = match json::parse(body) {
+        Ok(doc) => doc
+            .get("errors")
+            .and_then(Json::as_array)
+            .map(|list| list.iter().filter_map(ApiErrorObject::from_json).collect())
+            .unwrap_or_default(),
+        Err(_) => Vec::new(),
+    };
+    let mut message = String::from("Commerce Layer answered ");
+    push_number(&mut message, status);
+    if let Some(first) = errors.first() {
+        let code = first.code.as_deref().unwrap_or("error");
+        message.push_str(" (");
+        message.push_str(code);
+        message.push(')');
+        if let Some(text) = first.detail.as_deref().or(first.title.as_deref()) {
+            message.push_str(": ");
+            message.push_str(text.trim_end_matches('.'));
+        }
+    } else if body.trim().is_empty() {
+        message.push_str(" with an empty body");
+    } else {
+        message.push_str(" with a body that is not a JSON:API error document");
+    }
+    message.push_str(". ");
+    message.push_str(advice(status, errors.first().and_then(|e| e.code.as_deref())));
+    CheckoutError { kind: ErrorKind::Api, message, status: Some(status), errors }
+}
+
+fn advice(status: u16, code: Option<&str>) -> &'static str {
+    match (status, code) {
+        (401, Some("INVALID_TOKEN")) => "The access token has expired: get a new one and try again.",
+        (401, _) => "The access token was refused: check that it is valid for this organization and market.",
+        (403, _) => "This token may not do that: use a sales-channel or customer token with access to the order.",
+        (404, _) => "Check the id, and that the token's market and owner can see this resource.",
+        (406, _) | (415, _) => "The request was not sent as JSON:API; this is a bug in the module, please report it.",
+        (409, _) | (423, _) => "The resource changed or is locked: read it again before retrying.",
+        (422, _) => "Fix what the errors array points at, then try again.",
+        (429, _) => "Too many requests: wait a few seconds before trying again.",
+        (500..=599, _) => "The service or a proxy in front of it failed: try again shortly.",
+        _ => "See the errors array for details.",
+    }
+}
+
+/// Turns a body that arrived with a success status into a JSON value, or a
+/// `decode` error naming what was wrong with it.
+pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError> {
+    json::parse(body).map_err(|e| {
+        let what = match e {
+            _ if body.trim().is_empty() => "was empty",
+            ParseError::Truncated => "was cut off before its end",
+            ParseError::TooDeep => "nests deeper than any JSON:API document should",
+            ParseError::Invalid(_) => "is not JSON",
+        };
+        let mut message = String::from("The response body (HTTP ");
+        push_number(&mut message, status);
+        message.push_str(") ");
+        message.push_str(what);
+        message.push_str(". A proxy or the network may have changed it: try again.");
+        CheckoutError::decode(message).with_status(status)
+    })
+}
+
+/// Appends a decimal number without pulling in the formatting machinery.
+pub fn push_number(out: &mut String, n: u16) {
+    let mut digits = [0u8; 5];
+    let mut len = 0;
+    let mut rest = n;
+    loop {
+        digits[len] = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for &d in digits[..len].iter().rev() {
+        out.push(d as char);
+    }
+}
+
+/// Hides anything shaped like a Stripe client secret (`pi_…_secret_…`).
+/// Applied to every text that comes from the server into an error.
+pub fn redact(text: &str) -> String {
+    const MARK: &str = "_secret_";
+    if !text.contains(MARK) {
+        return text.to_string();
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(MARK) {
+        let start = rest[..at].rfind(|c: char| !is_word(c)).map_or(0, |i| i + 1);
+        let after = &rest[at + MARK.len()..];
+        let end = after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+        out.push_str(&rest[..start]);
+        out.push_str("[redacted client_secret]");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_api_errors_are_kept_and_summarised() {
+        let body = r#"{"errors":[{"title":"is invalid","detail":"quantity - must be less than or equal to 100","code":"VALIDATION_ERROR","status":"422","source":{"pointer":"/data/attributes/quantity"},"meta":{"error":"less_than_or_equal_to","count":10}}]}"#;
+        let e = from_error_response(422, body);
+        assert_eq!(e.kind, ErrorKind::Api);
+        assert_eq!(e.status, Some(422));
+        assert_eq!(e.errors.len(), 1);
+        assert_eq!(e.errors[0].code.as_deref(), Some("VALIDATION_ERROR"));
+        assert_eq!(e.errors[0].status.as_deref(), Some("422"));
+        assert_eq!(e.errors[0].source.as_ref().unwrap().get("pointer").unwrap().as_str(), Some("/data/attributes/quantity"));
+        assert_eq!(
+            e.message,
+            "Commerce Layer answered 422 (VALIDATION_ERROR): quantity - must be less than or equal to 100. Fix what the errors array points at, then try again."
+        );
+    }
+
+    #[test]
+    fn each_status_gets_advice() {
+        let cases = [
+            (401, r#"{"errors":[{"code":"INVALID_TOKEN","title":"Invalid token","status":"401"}]}"#, "expired"),
+            (401, r#"{"errors":[{"code":"UNAUTHORIZED","title":"Access denied","status":"401"}]}"#, "refused"),
+            (404, r#"{"errors":[{"code":"RECORD_NOT_FOUND","title":"Not found","status":"404"}]}"#, "Check the id"),
+            (429, r#"{"errors":[{"code":"TOO_MANY_REQUESTS","status":"429"}]}"#, "wait"),
+            (500, r#"{"errors":[{"code":"INTERNAL_SERVER_ERROR","status":"500"}]}"#, "try again shortly"),
+        ];
+        for (status, body, hint) in cases {
+            let e = from_error_response(status, body);
+            assert!(e.message.contains(hint), "{status}: {}", e.message);
+            assert_eq!(e.errors.len(), 1);
+        }
+    }
+
+    #[test]
+    fn non_json_error_bodies_still_give_a_clear_error() {
+        let e = from_error_response(502, "<html><body><h1>502 Bad Gateway</h1></body></html>");
+        assert_eq!((e.kind, e.status, e.errors.len()), (ErrorKind::Api, Some(502), 0));
+        assert_eq!(
+            e.message,
+            "Commerce Layer answered 502 with a body that is not a JSON:API error document. The service or a proxy in front of it failed: try again shortly."
+        );
+        assert!(from_error_response(503, "").message.contains("empty body"));
+        // JSON, but not an errors document; malformed entries are skipped.
+        assert!(from_error_response(500, r#"{"errors":"boom"}"#).errors.is_empty());
+        assert_eq!(from_error_response(500, r#"{"errors":[1,{"code":"X"}]}"#).errors.len(), 1);
+    }
+
+    #[test]
+    fn success_bodies_that_are_not_json_are_decode_errors() {
+        let cut = parse_success_body(200, r#"{"data":{"id":"x","#).unwrap_err();
+        assert_eq!((cut.kind, cut.status), (ErrorKind::Decode, Some(200)));
+        assert!(cut.message.contains("cut off"), "{}", cut.message);
+        assert!(parse_success_body(200, "<html>").unwrap_err().message.contains("not JSON"));
+        assert!(parse_success_body(200, "  ").unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn client_secrets_from_the_server_are_redacted() {
+        let body = r#"{"errors":[{"code":"X","detail":"intent pi_123_secret_abcDEF failed; also xxxx_secret_yyyy."}]}"#;
+        let e = from_error_response(422, body);
+        assert!(!e.message.contains("_secret_"), "{}", e.message);
+        assert_eq!(
+            e.errors[0].detail.as_deref(),
+            Some("intent [redacted client_secret] failed; also [redacted client_secret].")
+        );
+        assert_eq!(redact("no secret here"), "no secret here");
+    }
+
+    #[test]
+    fn the_access_token_is_scrubbed() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.payload.sig";
+        let body = format!(r#"{{"errors":[{{"code":"UNAUTHORIZED","detail":"token {token} is bad"}}]}}"#);
+        let e = from_error_response(401, &body).without_secret(token);
+        assert!(!e.message.contains(token));
+        assert!(!e.errors[0].detail.as_ref().unwrap().contains(token));
+    }
+
+    #[test]
+    fn numbers_are_written_without_fmt() {
+        for n in [0u16, 7, 42, 404, 65535] {
+            let mut s = String::new();
+            push_number(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+    }
+}

@@ -1,0 +1,245 @@
+//! JSON:API documents → plain resources shaped as `@commercelayer/sdk`
+//! returns them: `{ id, type, ...attributes, <relationship>: nested }`.
+//!
+//! A relationship whose linkage is in `included` becomes the nested resource;
+//! linkage that is not included becomes `{ id, type }`; `data: null` becomes
+//! `null`; a relationship with only `links` is left out.
+
+use std::collections::HashMap;
+
+use crate::error::CheckoutError;
+use crate::json::Json;
+
+/// A success document: `data` plus an index of `included` by (type, id).
+pub struct Document {
+    pub data: Json,
+    included: Vec<Json>,
+}
+
+type Index<'a> = HashMap<(&'a str, &'a str), &'a Json>;
+
+impl Document {
+    pub fn from_json(mut doc: Json) -> Result<Document, CheckoutError> {
+        let Json::Object(pairs) = &mut doc else {
+            return Err(CheckoutError::decode("The response is JSON but not a JSON:API document (not an object)."));
+        };
+        let mut data = None;
+        let mut included = Vec::new();
+        for (key, value) in pairs.drain(..) {
+            match key.as_str() {
+                "data" => data = Some(value),
+                "included" => match value {
+                    Json::Array(items) => included = items,
+                    _ => return Err(CheckoutError::decode("The response's \"included\" member is not an array.")),
+                },
+                _ => {}
+            }
+        }
+        let data = data.ok_or_else(|| CheckoutError::decode("The response is not a JSON:API document: it has no \"data\" member."))?;
+        Ok(Document { data, included })
+    }
+
+    /// The primary data as one resource (an object with string `id` and `type`).
+    pub fn single(&self, expected_type: &str) -> Result<Json, CheckoutError> {
+        check_identity(&self.data, expected_type)?;
+        Ok(self.flatten(&self.data))
+    }
+
+    /// Flattens one resource of the document, resolving its relationships.
+    pub fn flatten(&self, resource: &Json) -> Json {
+        let index = self.index();
+        flatten(resource, &index, &mut Vec::new())
+    }
+
+    fn index(&self) -> Index<'_> {
+        self.included
+            .iter()
+            .filter_map(|r| Some(((r.get("type")?.as_str()?, r.get("id")?.as_str()?), r)))
+            .collect()
+    }
+
+    /// The linkage of relationship `name` of the primary resource:
+    /// `None` when absent or `null`, else the (type, id) pairs.
+    pub fn linkage(&self, name: &str) -> Result<Option<Vec<(&str, &str)>>, CheckoutError> {
+        let Some(rel) = self.data.get("relationships").and_then(|r| r.get(name)) else {
+            return Ok(None);
+        };
+        match rel.get("data") {
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::Array(items)) => items.iter().map(identity_of).collect::<Option<Vec<_>>>().map(Some).ok_or_else(|| bad_linkage(name)),
+            Some(one) => identity_of(one).map(|pair| Some(vec![pair])).ok_or_else(|| bad_linkage(name)),
+        }
+    }
+
+    /// Whether the primary resource carries linkage for `name` at all
+    /// (`data` present, even `null`), i.e. the server answered the include.
+    pub fn has_linkage(&self, name: &str) -> bool {
+        self.data.get("relationships").and_then(|r| r.get(name)).and_then(|r| r.get("data")).is_some()
+    }
+
+    /// The flattened related resources named by `linkage`, in order.
+    /// Each must be in `included` with the expected type.
+    pub fn related(&self, name: &str, expected_type: &str) -> Result<Vec<Json>, CheckoutError> {
+        let index = self.index();
+        let Some(pairs) = self.linkage(name)? else {
+            return Ok(Vec::new());
+        };
+        pairs
+            .into_iter()
+            .map(|(t, id)| {
+                if t != expected_type {
+                    let mut m = String::from("The response links \"");
+                    m.push_str(name);
+                    m.push_str("\" to a resource of an unexpected type.");
+                    return Err(CheckoutError::decode(m));
+                }
+                let found = index.get(&(t, id)).ok_or_else(|| {
+                    let mut m = String::from("The response names a \"");
+                    m.push_str(name);
+                    m.push_str("\" resource but does not include it.");
+                    CheckoutError::decode(m)
+                })?;
+                Ok(flatten(found, &index, &mut Vec::new()))
+            })
+            .collect()
+    }
+}
+
+fn identity_of(v: &Json) -> Option<(&str, &str)> {
+    Some((v.get("type")?.as_str()?, v.get("id")?.as_str()?))
+}
+
+fn bad_linkage(name: &str) -> CheckoutError {
+    let mut m = String::from("The response's \"");
+    m.push_str(name);
+    m.push_str("\" relationship has malformed linkage.");
+    CheckoutError::decode(m)
+}
+
+/// Checks that `value` is a resource object of `expected_type` with an id.
+pub fn check_identity(value: &Json, expected_type: &str) -> Result<(), CheckoutError> {
+    let id_ok = value.get("id").and_then(Json::as_str).is_some_and(|id| !id.is_empty());
+    let ty = value.get("type").and_then(Json::as_str);
+    if id_ok && ty == Some(expected_type) {
+        return Ok(());
+    }
+    let mut m = String::from("The response's data is not a \"");
+    m.push_str(expected_type);
+    m.push_str("\" resource with an id.");
+    Err(CheckoutError::decode(m))
+}
+
+/// `chain` holds the resources being expanded, so a cycle in `included`
+/// (an order including a customer including the order) stops at a reference.
+fn flatten<'a>(resource: &'a Json, index: &Index<'a>, chain: &mut Vec<(&'a str, &'a str)>) -> Json {
+    let mut out = Vec::new();
+    let id = resource.get("id").and_then(Json::as_str).unwrap_or_default();
+    let ty = resource.get("type").and_then(Json::as_str).unwrap_or_default();
+    out.push(("id".to_string(), Json::str(id)));
+    out.push(("type".to_string(), Json::str(ty)));
+    if let Some(Json::Object(attributes)) = resource.get("attributes") {
+        for (k, v) in attributes {
+            // `id` and `type` are reserved by JSON:API; never let attributes shadow them.
+            if k != "id" && k != "type" {
+                out.push((k.clone(), v.clone()));
+            }
+        }
+    }
+    if let Some(Json::Object(relationships)) = resource.get("relationships") {
+        chain.push((ty, id));
+        for (name, rel) in relationships {
+            let value = match rel.get("data") {
+                None => continue,
+                Some(Json::Array(items)) => Json::Array(items.iter().map(|r| resolve(r, index, chain)).collect()),
+                Some(Json::Null) => Json::Null,
+                Some(one) => resolve(one, index, chain),
+            };
+            match out.iter_mut().find(|(k, _)| k == name) {
+                Some(slot) => slot.1 = value,
+                None => out.push((name.clone(), value)),
+            }
+        }
+        chain.pop();
+    }
+    Json::Object(out)
+}
+
+fn resolve<'a>(linkage: &'a Json, index: &Index<'a>, chain: &mut Vec<(&'a str, &'a str)>) -> Json {
+    let key = match (linkage.get("type").and_then(Json::as_str), linkage.get("id").and_then(Json::as_str)) {
+        (Some(t), Some(id)) => (t, id),
+        _ => return Json::Null,
+    };
+    match index.get(&key) {
+        Some(found) if !chain.contains(&key) => flatten(found, index, chain),
+        _ => Json::object([("id", Json::str(key.1)), ("type", Json::str(key.0))]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::json::parse;
+
+    fn doc(text: &str) -> Document {
+        Document::from_json(parse(text).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn flattens_attributes_and_included_relationships() {
+        let d = doc(
+            r#"{"data":{"id":"o1","type":"orders","attributes":{"number":"123","status":"pending"},
+            "relationships":{"payment_method":{"links":{},"data":{"type":"payment_methods","id":"pm1"}},
+            "market":{"links":{}},"payment_source":{"data":null},
+            "line_items":{"data":[{"type":"line_items","id":"li1"},{"type":"line_items","id":"li2"}]}}},
+            "included":[{"id":"pm1","type":"payment_methods","attributes":{"payment_source_type":"stripe_payments"}},
+            {"id":"li1","type":"line_items","attributes":{"quantity":2}}]}"#,
+        );
+        let order = d.single("orders").unwrap();
+        let expected = parse(
+            r#"{"id":"o1","type":"orders","number":"123","status":"pending",
+            "payment_method":{"id":"pm1","type":"payment_methods","payment_source_type":"stripe_payments"},
+            "payment_source":null,
+            "line_items":[{"id":"li1","type":"line_items","quantity":2},{"id":"li2","type":"line_items"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(order, expected);
+        assert_eq!(d.linkage("payment_method").unwrap(), Some(vec![("payment_methods", "pm1")]));
+        assert_eq!(d.linkage("market").unwrap(), None);
+        assert!(d.has_linkage("payment_source") && !d.has_linkage("market"));
+        assert_eq!(d.related("line_items", "line_items").unwrap_err().kind, crate::error::ErrorKind::Decode);
+    }
+
+    #[test]
+    fn cycles_in_included_stop_at_a_reference() {
+        let d = doc(
+            r#"{"data":{"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}},
+            "included":[{"id":"c1","type":"customers","relationships":{"orders":{"data":[{"type":"orders","id":"o1"}]},"me":{"data":{"type":"customers","id":"c1"}}}},
+            {"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}}]}"#,
+        );
+        let order = d.single("orders").unwrap();
+        let customer = order.get("customer").unwrap();
+        // o1 and c1 are being expanded, so links back to them stay references.
+        let reference = |ty: &str, id: &str| Json::object([("id", Json::str(id)), ("type", Json::str(ty))]);
+        assert_eq!(customer.get("orders").unwrap(), &Json::Array(vec![reference("orders", "o1")]));
+        assert_eq!(customer.get("me").unwrap(), &reference("customers", "c1"));
+    }
+
+    #[test]
+    fn refuses_documents_without_data_or_of_the_wrong_type() {
+        assert!(Document::from_json(parse(r#"{"meta":{}}"#).unwrap()).is_err());
+        assert!(Document::from_json(parse(r#"[1]"#).unwrap()).is_err());
+        assert!(Document::from_json(parse(r#"{"data":{},"included":{}}"#).unwrap()).is_err());
+        assert!(doc(r#"{"data":{"id":"x","type":"skus"}}"#).single("orders").is_err());
+        assert!(doc(r#"{"data":{"id":"","type":"orders"}}"#).single("orders").is_err());
+        assert!(doc(r#"{"data":[{"id":"x","type":"orders"}]}"#).single("orders").is_err());
+        assert!(doc(r#"{"data":{"id":"x","type":"orders","relationships":{"a":{"data":[1]}}}}"#).linkage("a").is_err());
+    }
+
+    #[test]
+    fn attributes_cannot_shadow_identity() {
+        let d = doc(r#"{"data":{"id":"o1","type":"orders","attributes":{"id":"evil","type":"skus"}}}"#);
+        let order = d.single("orders").unwrap();
+        assert_eq!(order.get("id").unwrap().as_str(), Some("o1"));
+        assert_eq!(order.get("type").unwrap().as_str(), Some("orders"));
+    }
+}

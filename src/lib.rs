@@ -1,0 +1,21 @@
+//! cl-checkout: the payment-source part of a Commerce Layer checkout, for
+//! storefront pages, compiled to WebAssembly.
+//!
+//! The crate is split in two:
+//! - a pure core ([`json`], [`error`], [`validate`], [`request`], [`jsonapi`],
+//!   [`api`]) that builds requests and decodes answers, tested natively;
+//! - a thin browser edge (`browser`, wasm32 only) that sends those requests
+//!   with `fetch` and converts values to and from JavaScript.
+
+pub mod api;
+pub mod error;
+pub mod json;
+pub mod jsonapi;
+pub mod request;
+pub mod validate;
+
+#[cfg(test)]
+mod fixtures;
+
+#[cfg(target_arch = "wasm32")]
+mod browser;

@@ -1,0 +1,101 @@
+//! A request as data: method, path, query and body. The browser edge only
+//! sends it; everything about its shape is decided (and tested) here.
+
+use crate::validate::BaseUrl;
+
+pub const JSON_API: &str = "application/vnd.api+json";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Patch,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Patch => "PATCH",
+        }
+    }
+
+    /// Whether repeating the request after an unclear failure is harmless.
+    pub fn is_idempotent(self) -> bool {
+        self == Method::Get
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiRequest {
+    pub method: Method,
+    /// Starts with `/api/`; built only from validated segments.
+    pub path: String,
+    pub query: Vec<(&'static str, &'static str)>,
+    /// The JSON:API document to send, if any.
+    pub body: Option<String>,
+}
+
+impl ApiRequest {
+    pub fn new(method: Method, segments: &[&str]) -> ApiRequest {
+        let mut path = String::from("/api");
+        for s in segments {
+            path.push('/');
+            path.push_str(s);
+        }
+        ApiRequest { method, path, query: Vec::new(), body: None }
+    }
+
+    pub fn query(mut self, key: &'static str, value: &'static str) -> ApiRequest {
+        self.query.push((key, value));
+        self
+    }
+
+    pub fn body(mut self, body: String) -> ApiRequest {
+        self.body = Some(body);
+        self
+    }
+
+    /// The full URL. Query keys and values are fixed strings of this crate
+    /// (`include`, `fields[orders]`, resource names), so they need no escaping;
+    /// brackets are sent as Commerce Layer's docs write them.
+    pub fn url(&self, base: &BaseUrl) -> String {
+        let mut url = String::from(base.as_str());
+        url.push_str(&self.path);
+        for (i, (k, v)) in self.query.iter().enumerate() {
+            url.push(if i == 0 { '?' } else { '&' });
+            url.push_str(k);
+            url.push('=');
+            url.push_str(v);
+        }
+        url
+    }
+
+    /// Headers other than `Authorization`, which the edge adds last so the
+    /// token never sits in a value that could be logged.
+    pub fn headers(&self) -> &'static [(&'static str, &'static str)] {
+        if self.body.is_some() {
+            &[("Accept", JSON_API), ("Content-Type", JSON_API)]
+        } else {
+            &[("Accept", JSON_API)]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_url_and_headers() {
+        let base = BaseUrl::parse("https://shop.example").unwrap();
+        let req = ApiRequest::new(Method::Get, &["orders", "abc"]).query("include", "payment_method");
+        assert_eq!(req.url(&base), "https://shop.example/api/orders/abc?include=payment_method");
+        assert_eq!(req.headers(), &[("Accept", JSON_API)]);
+        let post = ApiRequest::new(Method::Post, &["stripe_payments"]).body("{}".into());
+        assert_eq!(post.url(&base), "https://shop.example/api/stripe_payments");
+        assert_eq!(post.headers().len(), 2);
+        assert!(!post.method.is_idempotent());
+    }
+}

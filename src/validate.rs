@@ -1,0 +1,234 @@
+//! Checks on everything that ends up in a URL: the base URL from the caller,
+//! ids from the caller, and the `payment_source_type` from the server.
+
+use crate::error::CheckoutError;
+
+/// The origin requests go to, e.g. `https://yourdomain.commercelayer.io`
+/// (no trailing slash, no path).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BaseUrl(String);
+
+impl BaseUrl {
+    /// Accepts an origin: `https://host[:port]`, or `http://` for loopback
+    /// hosts only. A trailing `/` is tolerated; paths, queries, fragments and
+    /// credentials are refused, as is every other scheme.
+    pub fn parse(input: &str) -> Result<BaseUrl, CheckoutError> {
+        let refuse = |why: &str| {
+            let mut m = String::from("baseUrl ");
+            m.push_str(why);
+            m.push_str(": pass the origin of your Commerce Layer organization, e.g. \"https://yourdomain.commercelayer.io\".");
+            Err(CheckoutError::invalid_input(m))
+        };
+        let trimmed = input.strip_suffix('/').unwrap_or(input);
+        let (secure, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
+            (true, rest)
+        } else if let Some(rest) = strip_prefix_ignore_case(trimmed, "http://") {
+            (false, rest)
+        } else if trimmed.is_empty() {
+            return refuse("is missing");
+        } else {
+            return refuse("must start with https://");
+        };
+        let (host, port) = match rest.rfind(':') {
+            Some(i) if !rest.ends_with(']') => (&rest[..i], Some(&rest[i + 1..])),
+            _ => (rest, None),
+        };
+        let host_ok = !host.is_empty()
+            && host.len() <= 253
+            && (host == "[::1]" || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'));
+        if !host_ok {
+            return refuse("must be an origin only (scheme and host, no path, query or credentials)");
+        }
+        if let Some(port) = port {
+            if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+                return refuse("has an invalid port");
+            }
+        }
+        let loopback = matches!(host.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]");
+        if !secure && !loopback {
+            return refuse("must use https:// (http:// is allowed only for localhost and 127.0.0.1)");
+        }
+        let mut origin = String::from(if secure { "https://" } else { "http://" });
+        origin.push_str(&rest.to_ascii_lowercase());
+        Ok(BaseUrl(origin))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
+}
+
+/// Longer ids are refused; Commerce Layer's are 10 characters.
+const MAX_ID_LEN: usize = 64;
+
+/// Checks a Commerce Layer id: 1–64 letters, digits, `_` or `-`.
+/// `what` names the argument in the error ("order id", …).
+pub fn id<'a>(what: &str, value: &'a str) -> Result<&'a str, CheckoutError> {
+    let ok = !value.is_empty()
+        && value.len() <= MAX_ID_LEN
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if ok {
+        Ok(value)
+    } else {
+        let mut m = String::from("The ");
+        m.push_str(what);
+        m.push_str(if value.is_empty() {
+            " is empty"
+        } else {
+            " is not a Commerce Layer id (1 to 64 letters, digits, '_' or '-')"
+        });
+        m.push_str(": pass the id exactly as the API returned it.");
+        Err(CheckoutError::invalid_input(m))
+    }
+}
+
+/// The ten payment source types of Commerce Layer's API; each is also the
+/// path segment of its collection (`POST /api/<type>`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceType {
+    AdyenPayments,
+    AxervePayments,
+    BraintreePayments,
+    CheckoutComPayments,
+    ExternalPayments,
+    KlarnaPayments,
+    PaypalPayments,
+    SatispayPayments,
+    StripePayments,
+    WireTransfers,
+}
+
+impl SourceType {
+    pub const ALL: [SourceType; 10] = [
+        SourceType::AdyenPayments,
+        SourceType::AxervePayments,
+        SourceType::BraintreePayments,
+        SourceType::CheckoutComPayments,
+        SourceType::ExternalPayments,
+        SourceType::KlarnaPayments,
+        SourceType::PaypalPayments,
+        SourceType::SatispayPayments,
+        SourceType::StripePayments,
+        SourceType::WireTransfers,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceType::AdyenPayments => "adyen_payments",
+            SourceType::AxervePayments => "axerve_payments",
+            SourceType::BraintreePayments => "braintree_payments",
+            SourceType::CheckoutComPayments => "checkout_com_payments",
+            SourceType::ExternalPayments => "external_payments",
+            SourceType::KlarnaPayments => "klarna_payments",
+            SourceType::PaypalPayments => "paypal_payments",
+            SourceType::SatispayPayments => "satispay_payments",
+            SourceType::StripePayments => "stripe_payments",
+            SourceType::WireTransfers => "wire_transfers",
+        }
+    }
+
+    /// Reads a `payment_source_type` sent by the server. Anything that is not
+    /// a plain snake_case word is refused before it can reach a URL, and so is
+    /// a well-formed name that is not one of the ten types.
+    pub fn parse(value: &str) -> Result<SourceType, CheckoutError> {
+        if let Some(t) = SourceType::ALL.into_iter().find(|t| t.as_str() == value) {
+            return Ok(t);
+        }
+        let plain = !value.is_empty()
+            && value.len() <= MAX_ID_LEN
+            && value.split('_').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+        let mut m = String::from("The order's payment method has payment_source_type ");
+        if plain {
+            m.push('"');
+            m.push_str(value);
+            m.push_str("\", which is not a Commerce Layer payment source type this module supports");
+        } else {
+            // Hostile text is not echoed: it could be long or shaped to mislead.
+            m.push_str("that is not a plain resource name (refused, nothing was sent)");
+        }
+        m.push_str(". Choose another payment method, or upgrade cl-checkout if the API has added a type.");
+        Err(CheckoutError::new(crate::error::ErrorKind::UnsupportedSourceType, m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn accepts_https_origins_and_loopback_http() {
+        for (input, origin) in [
+            ("https://yourdomain.commercelayer.io", "https://yourdomain.commercelayer.io"),
+            ("https://YourDomain.commercelayer.io/", "https://yourdomain.commercelayer.io"),
+            ("HTTPS://x.example:8443", "https://x.example:8443"),
+            ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+            ("http://localhost:3000/", "http://localhost:3000"),
+            ("http://[::1]:9000", "http://[::1]:9000"),
+        ] {
+            assert_eq!(BaseUrl::parse(input).unwrap().as_str(), origin, "{input}");
+        }
+    }
+
+    #[test]
+    fn refuses_other_schemes_paths_and_remote_http() {
+        for input in [
+            "",
+            "yourdomain.commercelayer.io",
+            "http://yourdomain.commercelayer.io",
+            "http://127.0.0.2",
+            "javascript:alert(1)",
+            "ftp://x.example",
+            "file:///etc/passwd",
+            "https://x.example/api",
+            "https://x.example?x=1",
+            "https://x.example#f",
+            "https://user:pw@x.example",
+            "https://",
+            "https://x.example:",
+            "https://x.example:99999x",
+            "https://x .example",
+            "http://localhost.evil.example",
+        ] {
+            let e = BaseUrl::parse(input).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput, "{input}");
+            assert!(e.message.starts_with("baseUrl "), "{input}: {}", e.message);
+        }
+    }
+
+    #[test]
+    fn ids_have_the_commerce_layer_shape() {
+        assert_eq!(id("order id", "eqkykhjlVw"), Ok("eqkykhjlVw"));
+        assert!(id("order id", "a_b-C9").is_ok());
+        for bad in ["", "../orders", "a/b", "a?b", "a b", "é", &"x".repeat(65)] {
+            let e = id("order id", bad).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            assert!(e.message.starts_with("The order id"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn every_known_source_type_round_trips() {
+        for t in SourceType::ALL {
+            assert_eq!(SourceType::parse(t.as_str()), Ok(t));
+        }
+    }
+
+    #[test]
+    fn unknown_and_hostile_source_types_are_refused() {
+        let unknown = SourceType::parse("bitcoin_payments").unwrap_err();
+        assert_eq!(unknown.kind, ErrorKind::UnsupportedSourceType);
+        assert!(unknown.message.contains("\"bitcoin_payments\""));
+        for hostile in ["../orders", "stripe_payments?x=1", "stripe_payments/../../x", "Stripe_Payments", "", "_x", "x__y", "%2e%2e"] {
+            let e = SourceType::parse(hostile).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::UnsupportedSourceType, "{hostile}");
+            assert!(e.message.contains("not a plain resource name"), "{hostile}");
+            assert!(hostile.is_empty() || !e.message.contains(hostile), "echoed {hostile}");
+        }
+    }
+}

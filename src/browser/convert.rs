@@ -1,0 +1,128 @@
+//! JavaScript ⇄ core values, and the one place a `CheckoutError` becomes a
+//! JavaScript `Error`.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::CheckoutError;
+use crate::json::{Json, MAX_DEPTH};
+
+pub fn json_to_js(value: &Json) -> JsValue {
+    match value {
+        Json::Null => JsValue::NULL,
+        Json::Bool(b) => JsValue::from_bool(*b),
+        // parseFloat in JS: the text is already valid JSON number syntax.
+        Json::Number(text) => JsValue::from_f64(js_sys::Number::parse_float(text)),
+        Json::String(s) => JsValue::from_str(s),
+        Json::Array(items) => items.iter().map(json_to_js).collect::<Array>().into(),
+        Json::Object(pairs) => {
+            let obj = Object::new();
+            for (k, v) in pairs {
+                set(&obj, k, &json_to_js(v));
+            }
+            obj.into()
+        }
+    }
+}
+
+/// Defines an own data property, so a key such as `__proto__` from the
+/// server stays data and never changes the object's prototype.
+fn set(obj: &Object, key: &str, value: &JsValue) {
+    let desc = Object::new();
+    let _ = Reflect::set(&desc, &"value".into(), value);
+    let _ = Reflect::set(&desc, &"enumerable".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&desc, &"writable".into(), &JsValue::TRUE);
+    let _ = Reflect::set(&desc, &"configurable".into(), &JsValue::TRUE);
+    Object::define_property(obj, &key.into(), &desc);
+}
+
+/// Reads caller data (attributes, metadata) as JSON: plain objects, arrays,
+/// strings, finite numbers, booleans and null. `undefined` properties are
+/// dropped, as `JSON.stringify` does; anything else is refused with the path
+/// of the offending value.
+pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, CheckoutError> {
+    if depth > MAX_DEPTH {
+        return Err(not_json(path, "nests too deeply"));
+    }
+    if value.is_null() {
+        return Ok(Json::Null);
+    }
+    if let Some(b) = value.as_bool() {
+        return Ok(Json::Bool(b));
+    }
+    if let Some(s) = value.as_string() {
+        return Ok(Json::String(s));
+    }
+    if let Some(n) = value.as_f64() {
+        if !n.is_finite() {
+            return Err(not_json(path, "is not a finite number"));
+        }
+        let text: String = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
+        return Ok(Json::Number(text));
+    }
+    if Array::is_array(value) {
+        let array: &Array = value.unchecked_ref();
+        let mut items = Vec::with_capacity(array.length() as usize);
+        for (i, item) in array.iter().enumerate() {
+            let len = path.len();
+            path.push('[');
+            push_index(path, i);
+            path.push(']');
+            items.push(js_to_json(&item, path, depth + 1)?);
+            path.truncate(len);
+        }
+        return Ok(Json::Array(items));
+    }
+    if !is_plain_object(value) {
+        return Err(not_json(path, "is not JSON data (use plain objects, arrays, strings, numbers, booleans or null)"));
+    }
+    let obj: &Object = value.unchecked_ref();
+    let mut pairs = Vec::new();
+    for key in Object::keys(obj).iter() {
+        let name = key.as_string().unwrap_or_default();
+        let item = Reflect::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
+        if item.is_undefined() {
+            continue;
+        }
+        let len = path.len();
+        path.push('.');
+        path.push_str(&name);
+        pairs.push((name, js_to_json(&item, path, depth + 1)?));
+        path.truncate(len);
+    }
+    Ok(Json::Object(pairs))
+}
+
+/// An object literal or `Object.create(null)`; not a Date, Map, class instance…
+pub fn is_plain_object(value: &JsValue) -> bool {
+    if !value.is_object() || value.is_function() || Array::is_array(value) {
+        return false;
+    }
+    let proto = Object::get_prototype_of(value);
+    proto.is_null() || proto == Object::get_prototype_of(&Object::new().into())
+}
+
+fn push_index(out: &mut String, i: usize) {
+    crate::error::push_number(out, u16::try_from(i).unwrap_or(u16::MAX));
+}
+
+fn not_json(path: &str, why: &str) -> CheckoutError {
+    let mut m = String::from(path);
+    m.push(' ');
+    m.push_str(why);
+    m.push('.');
+    CheckoutError::invalid_input(m)
+}
+
+/// The JavaScript face of every failure: an `Error` named `CheckoutError`
+/// with `kind`, `status` and `errors`.
+pub fn error_to_js(e: CheckoutError) -> JsValue {
+    let err = js_sys::Error::new(&e.message);
+    err.set_name("CheckoutError");
+    let status = e.status.map_or(JsValue::NULL, |s| JsValue::from_f64(f64::from(s)));
+    let errors: Array = e.errors.iter().map(|x| json_to_js(&x.to_json())).collect();
+    let _ = Reflect::set(&err, &"kind".into(), &e.kind.as_str().into());
+    let _ = Reflect::set(&err, &"status".into(), &status);
+    let _ = Reflect::set(&err, &"errors".into(), &errors);
+    err.into()
+}

@@ -1,0 +1,82 @@
+//! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
+//! and hands the status and body to the core.
+
+use js_sys::{JsString, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, Headers, RequestInit, Response};
+
+use crate::error::{CheckoutError, ErrorKind};
+use crate::request::ApiRequest;
+use crate::validate::BaseUrl;
+
+/// Bodies past this size are refused rather than parsed (no checkout
+/// answer comes near it; a runaway proxy or attacker might).
+const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+}
+
+/// Status and body text of the answer.
+pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32) -> Result<(u16, String), CheckoutError> {
+    let headers = Headers::new().map_err(|_| unavailable())?;
+    for (name, value) in req.headers() {
+        let _ = headers.set(name, value);
+    }
+    let mut auth = String::from("Bearer ");
+    auth.push_str(token);
+    let _ = headers.set("Authorization", &auth);
+
+    let init = RequestInit::new();
+    init.set_method(req.method.as_str());
+    init.set_headers(&headers);
+    if let Some(body) = &req.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    // One signal covers the request and reading its body.
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms)));
+
+    let url = req.url(base);
+    let response: Response = match JsFuture::from(global_fetch(&url, &init)).await {
+        Ok(r) => r.unchecked_into(),
+        Err(e) => return Err(failed(&e, req, "could not be sent")),
+    };
+    let status = response.status();
+    let text = match response.text() {
+        Ok(p) => JsFuture::from(p).await.map_err(|e| failed(&e, req, "was cut off while its answer was read"))?,
+        Err(e) => return Err(failed(&e, req, "gave an unreadable answer")),
+    };
+    let text: JsString = text.unchecked_into();
+    if text.length() > MAX_BODY_CHARS {
+        return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
+    }
+    Ok((status, String::from(text)))
+}
+
+fn unavailable() -> CheckoutError {
+    CheckoutError::new(ErrorKind::Network, "fetch is not available here: cl-checkout runs in a browser (or a runtime with fetch).")
+}
+
+/// Classifies a rejected fetch: the timeout signal, or the network.
+fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
+    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let (kind, advice) = match name.as_str() {
+        "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),
+        "AbortError" => (ErrorKind::Aborted, ": it was aborted."),
+        _ => (
+            ErrorKind::Network,
+            ": the network failed, the page is offline, or the server did not allow this origin (CORS). Check the connection and baseUrl, then try again.",
+        ),
+    };
+    let mut m = String::from("The request ");
+    m.push_str(req.method.as_str());
+    m.push(' ');
+    m.push_str(&req.path);
+    m.push(' ');
+    m.push_str(what);
+    m.push_str(advice);
+    CheckoutError::new(kind, m)
+}

@@ -1,0 +1,322 @@
+//! The browser edge: the exported `Checkout` class. Each method validates its
+//! JavaScript arguments, asks the core for a request, sends it, and converts
+//! the decoded answer back. Nothing here decides what a request looks like.
+
+mod convert;
+mod http;
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+use crate::api::{self, CustomerPaymentSourceInput};
+use crate::error::CheckoutError;
+use crate::json::Json;
+use crate::jsonapi::Document;
+use crate::request::ApiRequest;
+use crate::validate::{self, BaseUrl, SourceType};
+use convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = include_str!("types.d.ts");
+
+const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+const MAX_TIMEOUT_MS: f64 = 600_000.0;
+
+enum AccessToken {
+    Fixed(String),
+    /// Called before each request; may return a string or a Promise of one.
+    Provider(Function),
+}
+
+struct Inner {
+    base: BaseUrl,
+    token: AccessToken,
+    timeout_ms: u32,
+    /// `payment_source_type` per order, so `createPaymentSource` needs no
+    /// second GET after `paymentMethod` or `selectPaymentMethod`.
+    source_types: RefCell<HashMap<String, SourceType>>,
+}
+
+/// A checkout session against one Commerce Layer organization.
+#[wasm_bindgen]
+pub struct Checkout {
+    inner: Rc<Inner>,
+}
+
+type Outcome = Result<JsValue, CheckoutError>;
+
+#[wasm_bindgen]
+impl Checkout {
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Result<Checkout, JsValue> {
+        read_options(&options).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
+    }
+
+    /// The order's payment method, or `null` when none is selected.
+    #[wasm_bindgen(js_name = paymentMethod, unchecked_return_type = "Promise<PaymentMethod | null>")]
+    pub fn payment_method(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            let found = me.payment_method(&order_id).await?;
+            Ok(found.map_or(JsValue::NULL, |pm| json_to_js(&pm.resource)))
+        })
+    }
+
+    /// Creates the payment source the order's payment method calls for.
+    #[wasm_bindgen(js_name = createPaymentSource, unchecked_return_type = "Promise<PaymentSource>")]
+    pub fn create_payment_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PaymentSourceAttributes")] attributes: JsValue,
+    ) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            validate::id("order id", &order_id)?;
+            let attributes = arg_object(&attributes, "attributes")?;
+            let known = me.source_types.borrow().get(&order_id).copied();
+            let source_type = match known {
+                Some(t) => t,
+                None => me.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
+            };
+            let doc = me.call(api::create_payment_source_request(source_type, &order_id, attributes)?).await?;
+            Ok(json_to_js(&api::decode_payment_source(&doc, source_type)?))
+        })
+    }
+
+    #[wasm_bindgen(js_name = availablePaymentMethods, unchecked_return_type = "Promise<PaymentMethod[]>")]
+    pub fn available_payment_methods(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let doc = me.call(api::available_payment_methods_request(&arg_string(&order_id, "order id")?)?).await?;
+            Ok(list_to_js(api::decode_available_payment_methods(&doc)?))
+        })
+    }
+
+    /// Sets the order's payment method; resolves with the order.
+    #[wasm_bindgen(js_name = selectPaymentMethod, unchecked_return_type = "Promise<Order>")]
+    pub fn select_payment_method(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] payment_method_id: JsValue,
+    ) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            let pm = arg_string(&payment_method_id, "payment method id")?;
+            me.order_call(&order_id, api::select_payment_method_request(&order_id, &pm)?).await
+        })
+    }
+
+    /// Saves the order's payment source to the customer's wallet; resolves
+    /// with the wallet.
+    #[wasm_bindgen(js_name = saveToWallet, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
+    pub fn save_to_wallet(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let doc = me.call(api::save_to_wallet_request(&arg_string(&order_id, "order id")?)?).await?;
+            Ok(list_to_js(api::decode_wallet(&doc)?))
+        })
+    }
+
+    #[wasm_bindgen(js_name = walletSources, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
+    pub fn wallet_sources(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let doc = me.call(api::wallet_sources_request(&arg_string(&order_id, "order id")?)?).await?;
+            Ok(list_to_js(api::decode_wallet(&doc)?))
+        })
+    }
+
+    /// Pays the order with a saved source; resolves with the order.
+    #[wasm_bindgen(js_name = useWalletSource, unchecked_return_type = "Promise<Order>")]
+    pub fn use_wallet_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] customer_payment_source_id: JsValue,
+    ) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            let cps = arg_string(&customer_payment_source_id, "customer payment source id")?;
+            me.order_call(&order_id, api::use_wallet_source_request(&order_id, &cps)?).await
+        })
+    }
+
+    #[wasm_bindgen(js_name = createCustomerPaymentSource, unchecked_return_type = "Promise<CustomerPaymentSource>")]
+    pub fn create_customer_payment_source(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CustomerPaymentSourceInput")] input: JsValue,
+    ) -> Promise {
+        self.run(move |me| async move {
+            let input = read_customer_payment_source(&input)?;
+            let doc = me.call(api::create_customer_payment_source_request(&input)?).await?;
+            Ok(json_to_js(&api::decode_customer_payment_source(&doc)?))
+        })
+    }
+
+    /// Places the order; resolves with the placed order.
+    #[wasm_bindgen(js_name = placeOrder, unchecked_return_type = "Promise<Order>")]
+    pub fn place_order(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            me.order_call(&order_id, api::place_order_request(&order_id)?).await
+        })
+    }
+}
+
+impl Checkout {
+    /// Runs `body` as a Promise; failures reject with a `CheckoutError`.
+    fn run<F, Fut>(&self, body: F) -> Promise
+    where
+        F: FnOnce(Rc<Inner>) -> Fut,
+        Fut: Future<Output = Outcome> + 'static,
+    {
+        let fut = body(self.inner.clone());
+        future_to_promise(async move { fut.await.map_err(error_to_js) })
+    }
+}
+
+impl Inner {
+    async fn payment_method(&self, order_id: &str) -> Result<Option<api::PaymentMethod>, CheckoutError> {
+        let doc = self.call(api::payment_method_request(order_id)?).await?;
+        let found = api::decode_payment_method(&doc)?;
+        let mut cache = self.source_types.borrow_mut();
+        match &found {
+            Some(pm) => cache.insert(order_id.to_string(), pm.source_type),
+            None => cache.remove(order_id),
+        };
+        Ok(found)
+    }
+
+    /// A PATCH answered with the order: remembers its payment source type.
+    async fn order_call(&self, order_id: &str, req: ApiRequest) -> Outcome {
+        let (order, source_type) = api::decode_order(&self.call(req).await?)?;
+        if let Some(t) = source_type {
+            self.source_types.borrow_mut().insert(order_id.to_string(), t);
+        }
+        Ok(json_to_js(&order))
+    }
+
+    async fn call(&self, req: ApiRequest) -> Result<Document, CheckoutError> {
+        let token = self.access_token().await?;
+        let answer = http::send(&self.base, &req, &token, self.timeout_ms).await;
+        answer
+            .and_then(|(status, body)| api::read(status, &body))
+            .map_err(|e| e.without_secret(&token))
+    }
+
+    async fn access_token(&self) -> Result<String, CheckoutError> {
+        let provider = match &self.token {
+            AccessToken::Fixed(t) => return Ok(t.clone()),
+            AccessToken::Provider(f) => f,
+        };
+        let refused = || CheckoutError::invalid_input("The accessToken function threw or rejected: make it return a token string.");
+        let value = provider.call0(&JsValue::UNDEFINED).map_err(|_| refused())?;
+        let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|_| refused())?;
+        match value.as_string() {
+            Some(t) if !t.is_empty() => Ok(t),
+            _ => Err(CheckoutError::invalid_input(
+                "The accessToken function did not give a non-empty string: make it return (or resolve to) the token.",
+            )),
+        }
+    }
+}
+
+fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
+    if !options.is_object() {
+        return Err(CheckoutError::invalid_input(
+            "new Checkout(options) needs an options object: { baseUrl, accessToken, timeoutMs? }.",
+        ));
+    }
+    let base = match get(options, "baseUrl").as_string() {
+        Some(url) => BaseUrl::parse(&url)?,
+        None => BaseUrl::parse("")?,
+    };
+    let token = get(options, "accessToken");
+    let token = if let Some(t) = token.as_string().filter(|t| !t.is_empty()) {
+        AccessToken::Fixed(t)
+    } else if let Some(f) = token.dyn_ref::<Function>() {
+        AccessToken::Provider(f.clone())
+    } else {
+        return Err(CheckoutError::invalid_input(
+            "accessToken must be a non-empty string, or a function returning one (or a Promise of one).",
+        ));
+    };
+    let timeout = get(options, "timeoutMs");
+    let timeout_ms = if timeout.is_undefined() {
+        DEFAULT_TIMEOUT_MS
+    } else {
+        match timeout.as_f64() {
+            Some(ms) if ms >= 1.0 && ms <= MAX_TIMEOUT_MS => ms as u32,
+            _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
+        }
+    };
+    Ok(Inner { base, token, timeout_ms, source_types: RefCell::new(HashMap::new()) })
+}
+
+fn get(obj: &JsValue, key: &str) -> JsValue {
+    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn arg_string(value: &JsValue, what: &str) -> Result<String, CheckoutError> {
+    value.as_string().ok_or_else(|| {
+        let mut m = String::from("The ");
+        m.push_str(what);
+        m.push_str(" must be a string.");
+        CheckoutError::invalid_input(m)
+    })
+}
+
+/// An optional plain-object argument, as JSON (`undefined` → `{}`).
+fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
+    if value.is_undefined() {
+        return Ok(Json::Object(Vec::new()));
+    }
+    if !is_plain_object(value) {
+        let mut m = String::from(what);
+        m.push_str(" must be a plain object.");
+        return Err(CheckoutError::invalid_input(m));
+    }
+    js_to_json(value, &mut String::from(what), 0)
+}
+
+fn read_customer_payment_source(input: &JsValue) -> Result<CustomerPaymentSourceInput, CheckoutError> {
+    if !is_plain_object(input) {
+        return Err(CheckoutError::invalid_input(
+            "createCustomerPaymentSource needs { customer_id, payment_source: { type, id }, reference?, reference_origin?, metadata? }.",
+        ));
+    }
+    let source = get(input, "payment_source");
+    if !is_plain_object(&source) {
+        return Err(CheckoutError::invalid_input("payment_source must be an object { type, id } naming the source to save."));
+    }
+    let optional = |key: &str| -> Result<Option<String>, CheckoutError> {
+        let v = get(input, key);
+        if v.is_undefined() || v.is_null() {
+            return Ok(None);
+        }
+        arg_string(&v, key).map(Some)
+    };
+    let metadata = get(input, "metadata");
+    Ok(CustomerPaymentSourceInput {
+        customer_id: arg_string(&get(input, "customer_id"), "customer_id")?,
+        payment_source_type: arg_string(&get(&source, "type"), "payment_source.type")?,
+        payment_source_id: arg_string(&get(&source, "id"), "payment_source.id")?,
+        reference: optional("reference")?,
+        reference_origin: optional("reference_origin")?,
+        metadata: if metadata.is_undefined() { None } else { Some(arg_object(&metadata, "metadata")?) },
+    })
+}
+
+fn list_to_js(items: Vec<Json>) -> JsValue {
+    json_to_js(&Json::Array(items))
+}
+
+/// Whether `value` is an error thrown or rejected by this module.
+#[wasm_bindgen(js_name = isCheckoutError, skip_typescript)]
+pub fn is_checkout_error(value: &JsValue) -> bool {
+    value.is_instance_of::<js_sys::Error>()
+        && get(value, "name").as_string().as_deref() == Some("CheckoutError")
+        && get(value, "kind").is_string()
+}

@@ -1,0 +1,132 @@
+
+/** JSON data as the API sends and accepts it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Options of `new Checkout(...)`. */
+export interface CheckoutOptions {
+  /** Origin of your organization, e.g. "https://yourdomain.commercelayer.io" (http:// only for localhost). */
+  baseUrl: string;
+  /** A sales-channel or customer token, or a function returning one (or a Promise of one), called before each request. */
+  accessToken: string | (() => string | Promise<string>);
+  /** Per-request time limit in milliseconds (default 15000). */
+  timeoutMs?: number;
+}
+
+/** The ten payment source types of the Commerce Layer API. */
+export type PaymentSourceType =
+  | "adyen_payments"
+  | "axerve_payments"
+  | "braintree_payments"
+  | "checkout_com_payments"
+  | "external_payments"
+  | "klarna_payments"
+  | "paypal_payments"
+  | "satispay_payments"
+  | "stripe_payments"
+  | "wire_transfers";
+
+/** A related resource that was not included: only its identity. */
+export interface ResourceRef {
+  id: string;
+  type: string;
+}
+
+/** Every resource: id, type, the API's attributes (snake_case) and included relationships. */
+export interface Resource {
+  id: string;
+  type: string;
+  created_at?: string;
+  updated_at?: string;
+  reference?: string | null;
+  reference_origin?: string | null;
+  metadata?: { [key: string]: JsonValue };
+  [attribute: string]: JsonValue | Resource | Resource[] | ResourceRef | ResourceRef[] | undefined;
+}
+
+export interface PaymentMethod extends Resource {
+  type: "payment_methods";
+  payment_source_type: PaymentSourceType;
+  name?: string;
+  disabled_at?: string | null;
+  price_amount_cents?: number;
+  formatted_price_amount?: string;
+}
+
+export interface PaymentSource extends Resource {
+  type: PaymentSourceType;
+  /** Stripe: hand this to Stripe.js; never log or store it. */
+  client_secret?: string;
+  /** Stripe: the key for `Stripe(publishable_key)`. */
+  publishable_key?: string;
+  connected_account?: string | null;
+  mismatched_amounts?: boolean;
+  payment_instrument?: { [key: string]: JsonValue } | null;
+}
+
+export interface CustomerPaymentSource extends Resource {
+  type: "customer_payment_sources";
+  /** A printable label such as "XXXX-XXXX-XXXX-1111". */
+  name?: string;
+  customer_token?: string;
+  payment_source_token?: string;
+  payment_source?: PaymentSource | ResourceRef | null;
+}
+
+export type OrderStatus = "draft" | "pending" | "editing" | "placing" | "placed" | "approved" | "cancelled";
+
+export interface Order extends Resource {
+  type: "orders";
+  number?: string | number;
+  status?: OrderStatus;
+  payment_status?: string;
+  currency_code?: string;
+  total_amount_cents?: number;
+  formatted_total_amount?: string;
+  payment_method?: PaymentMethod | ResourceRef | null;
+  payment_source?: PaymentSource | ResourceRef | null;
+}
+
+/** Gateway attributes of a new payment source, e.g. `{ return_url }` for Stripe or PayPal. */
+export type PaymentSourceAttributes = { [attribute: string]: JsonValue | undefined };
+
+export interface CustomerPaymentSourceInput {
+  customer_id: string;
+  payment_source: { type: PaymentSourceType; id: string };
+  reference?: string;
+  reference_origin?: string;
+  metadata?: { [key: string]: JsonValue };
+}
+
+/** One entry of the API's JSON:API `errors` array. */
+export interface ApiError {
+  code: string | null;
+  title: string | null;
+  detail: string | null;
+  /** The HTTP status as a string, as Commerce Layer sends it. */
+  status: string | null;
+  source: { pointer?: string; parameter?: string; [key: string]: JsonValue | undefined } | null;
+  meta: { [key: string]: JsonValue } | null;
+}
+
+export type CheckoutErrorKind =
+  | "api"
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "decode"
+  | "invalid_input"
+  | "no_payment_method"
+  | "unsupported_source_type"
+  | "stripe";
+
+/** Every rejection and throw of this module. Tokens and client secrets never appear in it. */
+export interface CheckoutError extends Error {
+  name: "CheckoutError";
+  kind: CheckoutErrorKind;
+  /** The HTTP status when the API answered, else null. */
+  status: number | null;
+  errors: ApiError[];
+}
+
+/** Tells this module's errors apart from others. */
+export function isCheckoutError(value: unknown): value is CheckoutError;

@@ -1,0 +1,265 @@
+//! The request pipeline: CORS, faults, rate limit, content negotiation,
+//! tokens, then the routes (`/oauth/token`, `/api/*`, `/v1/*`, `/sandbox/*`).
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::api::{self, error, Caller, JSON_API};
+use crate::http::{Delivery, Request, Response};
+use crate::store::{Fault, FaultKind, Store, TokenInfo, CLIENT_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
+use crate::{oauth, stripe};
+
+pub type Shared = Arc<Mutex<Store>>;
+
+pub fn handle(shared: &Shared, req: &Request) -> Response {
+    let mut resp = route(shared, req);
+    cors(req, &mut resp);
+    resp
+}
+
+fn cors(req: &Request, resp: &mut Response) {
+    let origin = req.header("Origin").unwrap_or("*").to_string();
+    for (k, v) in [
+        ("Access-Control-Allow-Origin", origin.as_str()),
+        ("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS"),
+        ("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type"),
+        ("Access-Control-Expose-Headers", "X-Ratelimit-Limit, X-Ratelimit-Interval, X-Ratelimit-Remaining, Retry-After"),
+        ("Access-Control-Max-Age", "600"),
+        ("Vary", "Origin"),
+        ("Cache-Control", "no-store"),
+    ] {
+        resp.headers.push((k.into(), v.into()));
+    }
+}
+
+fn route(shared: &Shared, req: &Request) -> Response {
+    if req.method == "OPTIONS" {
+        return Response::empty(204);
+    }
+    let segments: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    if segments.first() == Some(&"sandbox") {
+        if !req.peer.ip().is_loopback() {
+            return error(403, "FORBIDDEN", "Forbidden", "The sandbox admin answers loopback only", None, None);
+        }
+        return admin(shared, req, &segments[1..]);
+    }
+    // Faults apply to the emulated services, never to the admin routes.
+    let fault = take_fault(shared, req);
+    if let Some(FaultKind::Delay(ms)) = &fault {
+        std::thread::sleep(Duration::from_millis(*ms));
+    }
+    match fault {
+        Some(FaultKind::Drop) => return Response { fault: Delivery::Drop, ..Response::empty(200) },
+        Some(FaultKind::Status { status, html, retry_after, body }) => {
+            let mut resp = if let Some(body) = body {
+                Response::new(status, JSON_API, body)
+            } else if html {
+                let body = format!("<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>");
+                Response::new(status, "text/html", body)
+            } else {
+                error(status, "SANDBOX_FAULT", "Injected fault", "The sandbox was told to fail this request", None, None)
+            };
+            if let Some(secs) = retry_after {
+                resp = resp.header("Retry-After", secs.to_string());
+            }
+            log(shared, req, status);
+            return resp;
+        }
+        _ => {}
+    }
+    let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let mut resp = match segments.as_slice() {
+        ["oauth", "token"] if req.method == "POST" => oauth::token(&mut store, req),
+        ["api", rest @ ..] => api_route(&mut store, req, rest),
+        ["v1", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
+        ["_sandbox", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
+        _ => error(404, "NOT_FOUND", "Not found", &format!("{} does not exist", req.path), None, None),
+    };
+    drop(store);
+    log(shared, req, resp.status);
+    match fault {
+        Some(FaultKind::DropAfter) => resp.fault = Delivery::Drop,
+        Some(FaultKind::Truncate) => resp.fault = Delivery::Truncate,
+        _ => {}
+    }
+    resp
+}
+
+fn api_route(store: &mut Store, req: &Request, rest: &[&str]) -> Response {
+    if let Some(limited) = rate_limit(store) {
+        return limited;
+    }
+    let accept = req.header("Accept").unwrap_or("");
+    if !accept.contains(JSON_API) {
+        return error(406, "NOT_ACCEPTABLE", "Not acceptable", "Accept must be application/vnd.api+json", None, None);
+    }
+    if matches!(req.method.as_str(), "POST" | "PATCH") && req.header("Content-Type").map(|c| c.split(';').next().unwrap_or("").trim()) != Some(JSON_API) {
+        return error(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type", "Content-Type must be application/vnd.api+json", None, None);
+    }
+    let caller = match authenticate(store, req) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    api::handle(store, req, &caller, rest)
+}
+
+fn authenticate(store: &Store, req: &Request) -> Result<Caller, Response> {
+    let token = req.header("Authorization").and_then(|h| h.strip_prefix("Bearer ")).unwrap_or("");
+    match store.tokens.get(token) {
+        Some(TokenInfo { expires_at, .. }) if *expires_at <= Instant::now() => {
+            Err(error(401, "INVALID_TOKEN", "Invalid token", "The access token you provided is expired.", None, None))
+        }
+        Some(info) => Ok(Caller { customer: info.customer.clone() }),
+        None => Err(error(401, "UNAUTHORIZED", "Access denied", "You are not authorized to perform this action.", None, None)),
+    }
+}
+
+/// A sliding count over 10-second windows, headers as Commerce Layer sends them.
+fn rate_limit(store: &mut Store) -> Option<Response> {
+    let limit = store.config.rate_limit;
+    if limit == 0 {
+        return None;
+    }
+    let (start, count) = &mut store.rate_window;
+    if start.elapsed() >= Duration::from_secs(10) {
+        *start = Instant::now();
+        *count = 0;
+    }
+    *count += 1;
+    if *count <= limit {
+        return None;
+    }
+    let resp = error(429, "TOO_MANY_REQUESTS", "Too many requests", "You have exceeded the rate limit.", None, None);
+    Some(resp.header("X-Ratelimit-Limit", limit.to_string()).header("X-Ratelimit-Interval", "10").header("X-Ratelimit-Remaining", "0"))
+}
+
+fn take_fault(shared: &Shared, req: &Request) -> Option<FaultKind> {
+    let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let i = store.faults.iter().position(|f| {
+        f.remaining > 0 && req.path.starts_with(&f.path_prefix) && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
+    })?;
+    let fault = &mut store.faults[i];
+    fault.remaining -= 1;
+    let kind = fault.kind.clone();
+    store.faults.retain(|f| f.remaining > 0);
+    Some(kind)
+}
+
+fn log(shared: &Shared, req: &Request, status: u16) {
+    if req.path.starts_with("/sandbox") {
+        return;
+    }
+    let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
+    let body: String = String::from_utf8_lossy(&req.body).chars().take(4096).collect();
+    store.log.push(json!({"method": req.method, "path": req.path, "target": req.target, "status": status, "body": body}));
+}
+
+fn json_response(status: u16, value: Value) -> Response {
+    Response::new(status, "application/json", value.to_string())
+}
+
+fn bad(detail: &str) -> Response {
+    json_response(400, json!({"error": detail}))
+}
+
+/// `/sandbox/*`: test and demo controls (loopback only).
+fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
+    let body: Value = if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(Value::Null) };
+    let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
+    match (req.method.as_str(), segments) {
+        ("GET", ["seed"]) => json_response(200, store.seed.clone()),
+        ("POST", ["reset"]) => {
+            store.reset();
+            json_response(200, store.seed.clone())
+        }
+        ("POST", ["orders"]) => {
+            // {"payment_source_type": "stripe_payments"|null, "customer": true|"second", "line_items": 2, "hostile_source_type": "../x"}
+            let source_type = body.get("payment_source_type").and_then(Value::as_str);
+            if source_type.is_some_and(|t| !api::is_source_type(t)) {
+                return bad("unknown payment_source_type");
+            }
+            let customer = match body.get("customer") {
+                Some(Value::Bool(true)) => Some(CUSTOMER.0),
+                Some(Value::String(s)) if s == "second" => Some(SECOND_CUSTOMER.0),
+                _ => None,
+            };
+            let items = body.get("line_items").and_then(Value::as_u64).unwrap_or(2).clamp(1, 1000) as usize;
+            let id = store.create_order(source_type, customer, items);
+            if let Some(hostile) = body.get("hostile_source_type").and_then(Value::as_str) {
+                // A payment method whose payment_source_type no real API would send.
+                store.attach_payment_method_with_type(&id, hostile);
+            }
+            json_response(201, json!({"id": id, "payment_source_type": source_type,
+                                      "customer_email": customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"))}))
+        }
+        ("POST", ["faults"]) => {
+            let Some(fault) = parse_fault(&body) else {
+                return bad("expected {path, fault: delay|status|drop|drop_after|truncate, method?, status?, html?, delay_ms?, retry_after?, times?}");
+            };
+            store.faults.push(fault);
+            json_response(201, json!({"armed": store.faults.len()}))
+        }
+        ("DELETE", ["faults"]) => {
+            store.faults.clear();
+            Response::empty(204)
+        }
+        ("GET", ["requests"]) => json_response(200, Value::Array(store.log.clone())),
+        ("DELETE", ["requests"]) => {
+            store.log.clear();
+            Response::empty(204)
+        }
+        ("POST", ["config"]) => {
+            if let Some(ttl) = body.get("token_ttl_seconds").and_then(Value::as_u64) {
+                store.config.token_ttl_secs = ttl;
+            }
+            if let Some(rate) = body.get("rate_limit").and_then(Value::as_u64) {
+                store.config.rate_limit = rate as u32;
+                store.rate_window = (Instant::now(), 0);
+            }
+            json_response(200, json!({"token_ttl_seconds": store.config.token_ttl_secs, "rate_limit": store.config.rate_limit}))
+        }
+        ("GET", ["orders", id]) => match store.get("orders", id) {
+            // The whole state of an order, for tests to check after a flow.
+            Some(order) => {
+                let sources: Vec<Value> = store
+                    .order
+                    .iter()
+                    .filter(|(t, _)| api::is_source_type(t))
+                    .filter_map(|k| store.resources.get(k))
+                    .filter(|s| s.rel_one("order").is_some_and(|(_, o)| o == id))
+                    .map(|s| json!({"type": s.ty, "id": s.id, "intent_status": s.str_attr("stripe_id").and_then(|pi| store.intents.get(pi)).map(|pi| pi.status.clone())}))
+                    .collect();
+                json_response(200, json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
+                    "payment_source": order.rel_one("payment_source").map(|(t, i)| json!({"type": t, "id": i})), "payment_sources": sources,
+                    "total_amount_cents": order.attributes["total_amount_cents"], "market": MARKET_ID, "client_id": CLIENT_ID}))
+            }
+            None => json_response(404, json!({"error": "no such order"})),
+        },
+        _ => json_response(404, json!({"error": "unknown sandbox route"})),
+    }
+}
+
+fn parse_fault(body: &Value) -> Option<Fault> {
+    let path = body.get("path")?.as_str()?.to_string();
+    let kind = match body.get("fault")?.as_str()? {
+        "delay" => FaultKind::Delay(body.get("delay_ms").and_then(Value::as_u64).unwrap_or(1000)),
+        "status" => FaultKind::Status {
+            status: body.get("status").and_then(Value::as_u64).unwrap_or(502) as u16,
+            html: body.get("html").and_then(Value::as_bool).unwrap_or(false),
+            retry_after: body.get("retry_after").and_then(Value::as_u64),
+            body: body.get("body").and_then(Value::as_str).map(str::to_string),
+        },
+        "drop" => FaultKind::Drop,
+        "drop_after" => FaultKind::DropAfter,
+        "truncate" => FaultKind::Truncate,
+        _ => return None,
+    };
+    Some(Fault {
+        method: body.get("method").and_then(Value::as_str).map(str::to_string),
+        path_prefix: path,
+        kind,
+        remaining: body.get("times").and_then(Value::as_u64).unwrap_or(1) as u32,
+    })
+}

@@ -1,0 +1,416 @@
+//! All state, in memory, behind one `Mutex` held by the server: resources
+//! (JSON:API shaped), tokens, Stripe PaymentIntents, faults and the request log.
+
+use std::collections::HashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde_json::{json, Map, Value};
+
+pub type Key = (String, String); // (type, id)
+
+#[derive(Clone, Debug)]
+pub enum Rel {
+    One(Option<Key>),
+    Many(Vec<Key>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Resource {
+    pub ty: String,
+    pub id: String,
+    pub attributes: Map<String, Value>,
+    pub relationships: Vec<(String, Rel)>,
+}
+
+impl Resource {
+    pub fn key(&self) -> Key {
+        (self.ty.clone(), self.id.clone())
+    }
+
+    pub fn rel_one(&self, name: &str) -> Option<&Key> {
+        self.relationships.iter().find(|(n, _)| n == name).and_then(|(_, r)| match r {
+            Rel::One(k) => k.as_ref(),
+            Rel::Many(_) => None,
+        })
+    }
+
+    pub fn set_rel(&mut self, name: &str, rel: Rel) {
+        match self.relationships.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = rel,
+            None => self.relationships.push((name.to_string(), rel)),
+        }
+    }
+
+    pub fn str_attr(&self, name: &str) -> Option<&str> {
+        self.attributes.get(name).and_then(Value::as_str)
+    }
+
+    pub fn int_attr(&self, name: &str) -> i64 {
+        self.attributes.get(name).and_then(Value::as_i64).unwrap_or(0)
+    }
+}
+
+pub struct TokenInfo {
+    pub customer: Option<String>,
+    pub expires_at: Instant,
+}
+
+#[derive(Clone, Debug)]
+pub struct PaymentIntent {
+    pub id: String,
+    pub client_secret: String,
+    pub amount: i64,
+    pub currency: String,
+    pub status: String,
+    pub capture_method: String,
+    pub payment_method: Option<String>,
+    /// The test card behind `payment_method`, which decides later charges.
+    pub card_number: Option<String>,
+    pub last_payment_error: Option<Value>,
+    pub next_action: Option<Value>,
+    pub created: u64,
+    pub confirmations: u32,
+}
+
+/// A fault armed through `POST /sandbox/faults`.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub method: Option<String>,
+    pub path_prefix: String,
+    pub kind: FaultKind,
+    pub remaining: u32,
+}
+
+#[derive(Clone, Debug)]
+pub enum FaultKind {
+    Delay(u64),
+    /// Answers `status` without running the request: a JSON:API error, an
+    /// HTML page from a "proxy", or `body` verbatim.
+    Status { status: u16, html: bool, retry_after: Option<u64>, body: Option<String> },
+    Drop,
+    DropAfter,
+    Truncate,
+}
+
+pub struct Config {
+    pub token_ttl_secs: u64,
+    /// API requests allowed per 10-second window; 0 is unlimited.
+    pub rate_limit: u32,
+    pub base_url: String,
+}
+
+pub struct Store {
+    pub resources: HashMap<Key, Resource>,
+    /// Creation order of every resource, for stable listings.
+    pub order: Vec<Key>,
+    pub tokens: HashMap<String, TokenInfo>,
+    /// Refresh token → customer id.
+    pub refresh_tokens: HashMap<String, String>,
+    pub intents: HashMap<String, PaymentIntent>,
+    pub faults: Vec<Fault>,
+    pub log: Vec<Value>,
+    pub config: Config,
+    pub rate_window: (Instant, u32),
+    pub seed: Value,
+    rng: u64,
+    order_number: i64,
+}
+
+pub const ORGANIZATION: &str = "sandbox";
+pub const CLIENT_ID: &str = "sandbox_sales_channel_client_id";
+pub const MARKET_ID: &str = "MarketSbxA";
+pub const PUBLISHABLE_KEY: &str = "pk_test_sbx_51SandboxPublishableKey";
+pub const CUSTOMER: (&str, &str, &str) = ("CustomerA1", "shopper@example.com", "sandbox-password");
+pub const SECOND_CUSTOMER: (&str, &str, &str) = ("CustomerB2", "second@example.com", "sandbox-password-2");
+
+/// Payment source types with the name of their seeded payment method.
+pub const SOURCE_TYPES: [(&str, &str); 10] = [
+    ("adyen_payments", "Adyen"),
+    ("axerve_payments", "Axerve"),
+    ("braintree_payments", "Braintree"),
+    ("checkout_com_payments", "Checkout.com"),
+    ("external_payments", "External gateway"),
+    ("klarna_payments", "Klarna"),
+    ("paypal_payments", "PayPal"),
+    ("satispay_payments", "Satispay"),
+    ("stripe_payments", "Credit card (Stripe)"),
+    ("wire_transfers", "Wire transfer"),
+];
+
+pub fn payment_method_id(source_type: &str) -> String {
+    // Stable ids such as "PmStripePa": readable in logs, shaped like CL ids.
+    let camel: String = source_type.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
+    format!("Pm{}", &camel.chars().take(8).collect::<String>())
+}
+
+impl Store {
+    pub fn new(config: Config) -> Store {
+        let seed_rng = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_nanos() as u64).unwrap_or(7) | 1;
+        let mut store = Store {
+            resources: HashMap::new(),
+            order: Vec::new(),
+            tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            intents: HashMap::new(),
+            faults: Vec::new(),
+            log: Vec::new(),
+            config,
+            rate_window: (Instant::now(), 0),
+            seed: Value::Null,
+            rng: seed_rng,
+            order_number: 10_000,
+        };
+        store.load_seed();
+        store
+    }
+
+    /// Forgets everything but the configuration, and seeds anew.
+    pub fn reset(&mut self) {
+        self.resources.clear();
+        self.order.clear();
+        self.tokens.clear();
+        self.refresh_tokens.clear();
+        self.intents.clear();
+        self.faults.clear();
+        self.log.clear();
+        self.load_seed();
+    }
+
+    pub fn random(&mut self) -> u64 {
+        // xorshift64*: plenty for ids and secrets of a local test server.
+        self.rng ^= self.rng >> 12;
+        self.rng ^= self.rng << 25;
+        self.rng ^= self.rng >> 27;
+        self.rng.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    pub fn random_chars(&mut self, n: usize) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        (0..n).map(|_| ALPHABET[(self.random() % ALPHABET.len() as u64) as usize] as char).collect()
+    }
+
+    /// A fresh 10-character id that starts with a letter, like Commerce Layer's.
+    pub fn new_id(&mut self) -> String {
+        loop {
+            let id = self.random_chars(10);
+            if id.as_bytes()[0].is_ascii_alphabetic() && !self.order.iter().any(|(_, k)| *k == id) {
+                return id;
+            }
+        }
+    }
+
+    pub fn insert(&mut self, res: Resource) {
+        let key = res.key();
+        if !self.resources.contains_key(&key) {
+            self.order.push(key.clone());
+        }
+        self.resources.insert(key, res);
+    }
+
+    pub fn get(&self, ty: &str, id: &str) -> Option<&Resource> {
+        self.resources.get(&(ty.to_string(), id.to_string()))
+    }
+
+    pub fn get_mut(&mut self, ty: &str, id: &str) -> Option<&mut Resource> {
+        self.resources.get_mut(&(ty.to_string(), id.to_string()))
+    }
+
+    pub fn remove(&mut self, ty: &str, id: &str) -> Option<Resource> {
+        let key = (ty.to_string(), id.to_string());
+        self.order.retain(|k| *k != key);
+        self.resources.remove(&key)
+    }
+
+    /// All resources of a type, in creation order.
+    pub fn all(&self, ty: &str) -> Vec<&Resource> {
+        self.order.iter().filter(|(t, _)| t == ty).filter_map(|k| self.resources.get(k)).collect()
+    }
+
+    pub fn new_resource(&mut self, ty: &str, attributes: Value) -> Resource {
+        let id = self.new_id();
+        self.resource_with_id(ty, &id, attributes)
+    }
+
+    pub fn resource_with_id(&mut self, ty: &str, id: &str, attributes: Value) -> Resource {
+        let now = now_iso();
+        let mut attrs = match attributes {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        };
+        for k in ["reference", "reference_origin"] {
+            attrs.entry(k).or_insert(Value::Null);
+        }
+        attrs.entry("metadata").or_insert(json!({}));
+        attrs.insert("created_at".into(), Value::String(now.clone()));
+        attrs.insert("updated_at".into(), Value::String(now));
+        Resource { ty: ty.into(), id: id.into(), attributes: attrs, relationships: Vec::new() }
+    }
+
+    fn load_seed(&mut self) {
+        let market = self.resource_with_id("markets", MARKET_ID, json!({"name": "Sandbox EU", "code": "EU", "currency_code": "EUR"}));
+        self.insert(market);
+        for (id, email, _) in [CUSTOMER, SECOND_CUSTOMER] {
+            let c = self.resource_with_id("customers", id, json!({"email": email, "status": "prospect", "has_password": true}));
+            self.insert(c);
+        }
+        for (source_type, name) in SOURCE_TYPES {
+            let id = payment_method_id(source_type);
+            let mut pm = self.resource_with_id(
+                "payment_methods",
+                &id,
+                json!({"payment_source_type": source_type, "name": name, "currency_code": "EUR", "moto": false,
+                       "require_capture": source_type == "stripe_payments", "auto_capture": false, "disabled_at": null,
+                       "price_amount_cents": 0, "price_amount_float": 0.0, "formatted_price_amount": "€0,00"}),
+            );
+            pm.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
+            self.insert(pm);
+        }
+        let mut orders = Vec::new();
+        for (source_type, _) in SOURCE_TYPES {
+            for customer in [None, Some(CUSTOMER.0)] {
+                let id = self.create_order(Some(source_type), customer, 2);
+                orders.push(json!({"id": id, "payment_source_type": source_type,
+                                   "customer_email": customer.map(|_| CUSTOMER.1)}));
+            }
+        }
+        for customer in [None, Some(CUSTOMER.0)] {
+            let id = self.create_order(None, customer, 2);
+            orders.push(json!({"id": id, "payment_source_type": null, "customer_email": customer.map(|_| CUSTOMER.1)}));
+        }
+        self.seed = json!({
+            "base_url": self.config.base_url,
+            "client_id": CLIENT_ID,
+            "scope": format!("market:id:{MARKET_ID}"),
+            "publishable_key": PUBLISHABLE_KEY,
+            "customer": {"id": CUSTOMER.0, "email": CUSTOMER.1, "password": CUSTOMER.2},
+            "second_customer": {"id": SECOND_CUSTOMER.0, "email": SECOND_CUSTOMER.1, "password": SECOND_CUSTOMER.2},
+            "orders": orders,
+        });
+    }
+
+    /// A pending order with `line_items` items; returns its id.
+    pub fn create_order(&mut self, source_type: Option<&str>, customer: Option<&str>, line_items: usize) -> String {
+        self.order_number += 1;
+        let number = self.order_number;
+        let email = customer.and_then(|c| self.get("customers", c)).and_then(|c| c.str_attr("email")).map(str::to_string);
+        let mut order = self.new_resource(
+            "orders",
+            json!({"number": number, "status": "pending", "payment_status": "unpaid", "fulfillment_status": "unfulfilled",
+                   "guest": customer.is_none(), "customer_email": email.clone().unwrap_or_else(|| "guest@example.com".into()),
+                   "language_code": "en", "currency_code": "EUR", "placed_at": null}),
+        );
+        order.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
+        order.set_rel("customer", Rel::One(customer.map(|c| ("customers".into(), c.into()))));
+        order.set_rel("payment_method", Rel::One(source_type.map(|t| ("payment_methods".into(), payment_method_id(t)))));
+        order.set_rel("payment_source", Rel::One(None));
+        let mut items = Vec::new();
+        for i in 0..line_items {
+            let (name, code, cents) = match i % 3 {
+                0 => ("Black Tee", "TSHIRTMM000000FFFFFFXLXX", 2900),
+                1 => ("Canvas Tote", "BAGTOTEC000000E5E5E5XXXX", 1900),
+                _ => ("Sticker Pack", "STICKERS00000000000000XX", 500),
+            };
+            let quantity = 1 + (i % 2) as i64;
+            let mut li = self.new_resource(
+                "line_items",
+                json!({"sku_code": code, "name": name, "quantity": quantity, "unit_amount_cents": cents,
+                       "total_amount_cents": cents * quantity, "formatted_unit_amount": euros(cents),
+                       "formatted_total_amount": euros(cents * quantity), "item_type": "skus"}),
+            );
+            li.set_rel("order", Rel::One(Some(("orders".into(), order.id.clone()))));
+            items.push(li.key());
+            self.insert(li);
+        }
+        order.set_rel("line_items", Rel::Many(items));
+        let id = order.id.clone();
+        self.insert(order);
+        self.recompute_totals(&id);
+        id
+    }
+
+    /// Gives the order a new payment method of any `payment_source_type`
+    /// (for tests of how clients treat a malicious or broken server).
+    pub fn attach_payment_method_with_type(&mut self, order_id: &str, source_type: &str) {
+        let mut pm = self.new_resource("payment_methods", json!({"payment_source_type": source_type, "name": "Odd method", "disabled_at": "2000-01-01T00:00:00.000Z"}));
+        pm.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
+        let key = pm.key();
+        self.insert(pm);
+        if let Some(order) = self.get_mut("orders", order_id) {
+            order.set_rel("payment_method", Rel::One(Some(key)));
+        }
+    }
+
+    /// Recomputes the order's totals from its line items, and flags payment
+    /// sources whose amount no longer matches (`mismatched_amounts`).
+    pub fn recompute_totals(&mut self, order_id: &str) {
+        let Some(order) = self.get("orders", order_id) else { return };
+        let items: Vec<Key> = match order.relationships.iter().find(|(n, _)| n == "line_items") {
+            Some((_, Rel::Many(keys))) => keys.clone(),
+            _ => Vec::new(),
+        };
+        let total: i64 = items.iter().filter_map(|k| self.resources.get(k)).map(|li| li.int_attr("total_amount_cents")).sum();
+        let source = order.rel_one("payment_source").cloned();
+        let order = self.get_mut("orders", order_id).expect("order exists");
+        for (k, v) in [
+            ("subtotal_amount_cents", json!(total)),
+            ("total_amount_cents", json!(total)),
+            ("total_amount_with_taxes_cents", json!(total)),
+            ("formatted_total_amount", json!(euros(total))),
+            ("skus_count", json!(items.len())),
+        ] {
+            order.attributes.insert(k.into(), v);
+        }
+        if let Some((ty, id)) = source {
+            let intent_amount = self.get(&ty, &id).and_then(|s| s.str_attr("stripe_id")).and_then(|pi| self.intents.get(pi)).map(|pi| pi.amount);
+            if let Some(src) = self.get_mut(&ty, &id) {
+                let amount = intent_amount.unwrap_or_else(|| src.int_attr("amount_cents"));
+                src.attributes.insert("mismatched_amounts".into(), json!(amount != total));
+            }
+        }
+    }
+}
+
+pub fn euros(cents: i64) -> String {
+    format!("€{},{:02}", cents / 100, cents % 100)
+}
+
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+/// The current UTC time as `2026-11-23T08:42:00.000Z`.
+pub fn now_iso() -> String {
+    let secs = unix_now();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.000Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn payment_method_ids_look_like_commerce_layer_ids() {
+        assert_eq!(payment_method_id("stripe_payments"), "PmStripePa");
+        assert_eq!(payment_method_id("wire_transfers"), "PmWireTran");
+        let ids: std::collections::HashSet<_> = SOURCE_TYPES.iter().map(|(t, _)| payment_method_id(t)).collect();
+        assert_eq!(ids.len(), 10);
+    }
+
+    #[test]
+    fn iso_dates() {
+        let s = now_iso();
+        assert_eq!(s.len(), 24);
+        assert!(s.starts_with("20") && s.ends_with(".000Z"));
+    }
+}

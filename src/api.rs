@@ -28,7 +28,7 @@ pub struct PaymentMethod {
     pub resource: Json,
 }
 
-fn order_path<'a>(method: Method, order_id: &'a str) -> Result<ApiRequest, CheckoutError> {
+fn order_path(method: Method, order_id: &str) -> Result<ApiRequest, CheckoutError> {
     Ok(ApiRequest::new(method, &[ORDERS, validate::id("order id", order_id)?]))
 }
 
@@ -265,7 +265,8 @@ mod tests {
         assert_eq!(decode_payment_method(&doc).unwrap(), None);
         assert_eq!(no_payment_method("o1").kind, ErrorKind::NoPaymentMethod);
         // The relationship must be answered, not silently missing.
-        let missing = read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"links":{}}}}}"#).unwrap();
+        let missing =
+            read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"links":{}}}}}"#).unwrap();
         assert_eq!(decode_payment_method(&missing).unwrap_err().kind, ErrorKind::Decode);
     }
 
@@ -309,7 +310,8 @@ mod tests {
         assert_eq!(source.get("id").unwrap().as_str(), Some("eqRZMSaNqM"));
         // The answer must be the type that was asked for.
         assert_eq!(decode_payment_source(&doc, SourceType::AdyenPayments).unwrap_err().kind, ErrorKind::Decode);
-        let no_secret = read(201, r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"client_secret":null}}}"#).unwrap();
+        let no_secret =
+            read(201, r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"client_secret":null}}}"#).unwrap();
         assert_eq!(decode_payment_source(&no_secret, SourceType::StripePayments).unwrap_err().kind, ErrorKind::Decode);
         let wire = read(201, r#"{"data":{"id":"w1","type":"wire_transfers","attributes":{}}}"#).unwrap();
         assert!(decode_payment_source(&wire, SourceType::WireTransfers).is_ok());
@@ -318,15 +320,22 @@ mod tests {
     #[test]
     fn wallet_requests_match_the_docs() {
         let save = save_to_wallet_request("qaMAhZkZvd").unwrap();
-        assert_eq!((save.method, url(&save).as_str()), (Method::Patch, "https://shop.example/api/orders/qaMAhZkZvd?include=available_customer_payment_sources"));
+        assert_eq!(
+            (save.method, url(&save).as_str()),
+            (Method::Patch, "https://shop.example/api/orders/qaMAhZkZvd?include=available_customer_payment_sources")
+        );
         assert_eq!(
             body(&save),
-            parse(r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_save_payment_source_to_customer_wallet":true}}}"#).unwrap()
+            parse(
+                r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_save_payment_source_to_customer_wallet":true}}}"#
+            )
+            .unwrap()
         );
         let reuse = use_wallet_source_request("qaMAhZkZvd", "QgDXpwsqDx").unwrap();
         assert_eq!(
             body(&reuse),
-            parse(r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_customer_payment_source_id":"QgDXpwsqDx"}}}"#).unwrap()
+            parse(r#"{"data":{"type":"orders","id":"qaMAhZkZvd","attributes":{"_customer_payment_source_id":"QgDXpwsqDx"}}}"#)
+                .unwrap()
         );
         assert!(use_wallet_source_request("qaMAhZkZvd", "Qg/../x").is_err());
         let list = wallet_sources_request("qaMAhZkZvd").unwrap();
@@ -389,7 +398,10 @@ mod tests {
             assert_eq!(create_customer_payment_source_request(&broken).unwrap_err().kind, ErrorKind::InvalidInput);
         }
         let created = read(201, crate::fixtures::CUSTOMER_PAYMENT_SOURCE_CREATED).unwrap();
-        assert_eq!(decode_customer_payment_source(&created).unwrap().get("customer_token").unwrap().as_str(), Some("cus_xxxyyyzzz"));
+        assert_eq!(
+            decode_customer_payment_source(&created).unwrap().get("customer_token").unwrap().as_str(),
+            Some("cus_xxxyyyzzz")
+        );
     }
 
     #[test]

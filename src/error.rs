@@ -304,10 +304,7 @@ mod tests {
         let body = r#"{"errors":[{"code":"X","detail":"intent pi_123_secret_abcDEF failed; also xxxx_secret_yyyy."}]}"#;
         let e = from_error_response(422, body);
         assert!(!e.message.contains("_secret_"), "{}", e.message);
-        assert_eq!(
-            e.errors[0].detail.as_deref(),
-            Some("intent [redacted client_secret] failed; also [redacted client_secret].")
-        );
+        assert_eq!(e.errors[0].detail.as_deref(), Some("intent [redacted client_secret] failed; also [redacted client_secret]."));
         assert_eq!(redact("no secret here"), "no secret here");
     }
 

@@ -393,7 +393,8 @@ mod tests {
 
     #[test]
     fn parses_and_writes_back_a_document() {
-        let text = r#"{"data":{"id":"a1","n":-12.5e+3,"ok":true,"none":null,"list":[1,"two",{}],"s":"q\"\\\n\u00e9\ud83d\ude00"}}"#;
+        let text =
+            r#"{"data":{"id":"a1","n":-12.5e+3,"ok":true,"none":null,"list":[1,"two",{}],"s":"q\"\\\n\u00e9\ud83d\ude00"}}"#;
         let value = parse(text).unwrap();
         let data = value.get("data").unwrap();
         assert_eq!(data.get("id").unwrap().as_str(), Some("a1"));

@@ -35,7 +35,8 @@ impl Document {
                 _ => {}
             }
         }
-        let data = data.ok_or_else(|| CheckoutError::decode("The response is not a JSON:API document: it has no \"data\" member."))?;
+        let data =
+            data.ok_or_else(|| CheckoutError::decode("The response is not a JSON:API document: it has no \"data\" member."))?;
         Ok(Document { data, included })
     }
 
@@ -52,10 +53,7 @@ impl Document {
     }
 
     fn index(&self) -> Index<'_> {
-        self.included
-            .iter()
-            .filter_map(|r| Some(((r.get("type")?.as_str()?, r.get("id")?.as_str()?), r)))
-            .collect()
+        self.included.iter().filter_map(|r| Some(((r.get("type")?.as_str()?, r.get("id")?.as_str()?), r))).collect()
     }
 
     /// The linkage of relationship `name` of the primary resource:
@@ -66,7 +64,9 @@ impl Document {
         };
         match rel.get("data") {
             None | Some(Json::Null) => Ok(None),
-            Some(Json::Array(items)) => items.iter().map(identity_of).collect::<Option<Vec<_>>>().map(Some).ok_or_else(|| bad_linkage(name)),
+            Some(Json::Array(items)) => {
+                items.iter().map(identity_of).collect::<Option<Vec<_>>>().map(Some).ok_or_else(|| bad_linkage(name))
+            }
             Some(one) => identity_of(one).map(|pair| Some(vec![pair])).ok_or_else(|| bad_linkage(name)),
         }
     }
@@ -186,14 +186,12 @@ mod tests {
 
     #[test]
     fn flattens_attributes_and_included_relationships() {
-        let d = doc(
-            r#"{"data":{"id":"o1","type":"orders","attributes":{"number":"123","status":"pending"},
+        let d = doc(r#"{"data":{"id":"o1","type":"orders","attributes":{"number":"123","status":"pending"},
             "relationships":{"payment_method":{"links":{},"data":{"type":"payment_methods","id":"pm1"}},
             "market":{"links":{}},"payment_source":{"data":null},
             "line_items":{"data":[{"type":"line_items","id":"li1"},{"type":"line_items","id":"li2"}]}}},
             "included":[{"id":"pm1","type":"payment_methods","attributes":{"payment_source_type":"stripe_payments"}},
-            {"id":"li1","type":"line_items","attributes":{"quantity":2}}]}"#,
-        );
+            {"id":"li1","type":"line_items","attributes":{"quantity":2}}]}"#);
         let order = d.single("orders").unwrap();
         let expected = parse(
             r#"{"id":"o1","type":"orders","number":"123","status":"pending",
@@ -211,11 +209,9 @@ mod tests {
 
     #[test]
     fn cycles_in_included_stop_at_a_reference() {
-        let d = doc(
-            r#"{"data":{"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}},
+        let d = doc(r#"{"data":{"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}},
             "included":[{"id":"c1","type":"customers","relationships":{"orders":{"data":[{"type":"orders","id":"o1"}]},"me":{"data":{"type":"customers","id":"c1"}}}},
-            {"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}}]}"#,
-        );
+            {"id":"o1","type":"orders","relationships":{"customer":{"data":{"type":"customers","id":"c1"}}}}]}"#);
         let order = d.single("orders").unwrap();
         let customer = order.get("customer").unwrap();
         // o1 and c1 are being expanded, so links back to them stay references.

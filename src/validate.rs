@@ -224,7 +224,9 @@ mod tests {
         let unknown = SourceType::parse("bitcoin_payments").unwrap_err();
         assert_eq!(unknown.kind, ErrorKind::UnsupportedSourceType);
         assert!(unknown.message.contains("\"bitcoin_payments\""));
-        for hostile in ["../orders", "stripe_payments?x=1", "stripe_payments/../../x", "Stripe_Payments", "", "_x", "x__y", "%2e%2e"] {
+        for hostile in
+            ["../orders", "stripe_payments?x=1", "stripe_payments/../../x", "Stripe_Payments", "", "_x", "x__y", "%2e%2e"]
+        {
             let e = SourceType::parse(hostile).unwrap_err();
             assert_eq!(e.kind, ErrorKind::UnsupportedSourceType, "{hostile}");
             assert!(e.message.contains("not a plain resource name"), "{hostile}");

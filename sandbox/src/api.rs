@@ -59,15 +59,31 @@ const COMMON: [&str; 3] = ["reference", "reference_origin", "metadata"];
 fn rules(ty: &str) -> Option<Rules> {
     let r = |create, required, update| Some(Rules { create, required, update });
     match ty {
-        "adyen_payments" => r(&[], &[], &["payment_request_data", "payment_request_details", "_authorize", "_details", "_balance"]),
-        "axerve_payments" => r(&["return_url", "client_ip", "buyer_details", "request_token"], &["return_url"], &["payment_request_data", "_update"]),
-        "braintree_payments" => r(&["payment_id", "local", "options"], &[], &["payment_id", "local", "options", "payment_method_nonce"]),
-        "checkout_com_payments" => r(&["success_url", "failure_url", "token"], &["success_url", "failure_url"], &["token", "_authorize", "_details", "_refresh"]),
+        "adyen_payments" => {
+            r(&[], &[], &["payment_request_data", "payment_request_details", "_authorize", "_details", "_balance"])
+        }
+        "axerve_payments" => r(
+            &["return_url", "client_ip", "buyer_details", "request_token"],
+            &["return_url"],
+            &["payment_request_data", "_update"],
+        ),
+        "braintree_payments" => {
+            r(&["payment_id", "local", "options"], &[], &["payment_id", "local", "options", "payment_method_nonce"])
+        }
+        "checkout_com_payments" => r(
+            &["success_url", "failure_url", "token"],
+            &["success_url", "failure_url"],
+            &["token", "_authorize", "_details", "_refresh"],
+        ),
         "external_payments" => r(&["payment_source_token", "options"], &["payment_source_token"], &["options"]),
         "klarna_payments" => r(&[], &[], &["auth_token", "_update"]),
-        "paypal_payments" => r(&["return_url", "cancel_url", "note_to_payer"], &["return_url", "cancel_url"], &["paypal_payer_id"]),
+        "paypal_payments" => {
+            r(&["return_url", "cancel_url", "note_to_payer"], &["return_url", "cancel_url"], &["paypal_payer_id"])
+        }
         "satispay_payments" => r(&["flow", "redirect_url"], &[], &["redirect_url", "_refresh"]),
-        "stripe_payments" => r(&["receipt_email", "options", "return_url"], &[], &["options", "return_url", "_update", "_refresh"]),
+        "stripe_payments" => {
+            r(&["receipt_email", "options", "return_url"], &[], &["options", "return_url", "_update", "_refresh"])
+        }
         "wire_transfers" => r(&[], &[], &[]),
         _ => None,
     }
@@ -175,7 +191,10 @@ pub fn handle(store: &mut Store, req: &Request, caller: &Caller, segments: &[&st
             }
         }
         ("PATCH", [ty, id]) if is_source_type(ty) => patch_payment_source(store, req, ty, id, &q),
-        (_, [ty, ..]) if is_source_type(ty) || ["orders", "payment_methods", "customer_payment_sources", "customers", "line_items"].contains(ty) => {
+        (_, [ty, ..])
+            if is_source_type(ty)
+                || ["orders", "payment_methods", "customer_payment_sources", "customers", "line_items"].contains(ty) =>
+        {
             error(405, "METHOD_NOT_ALLOWED", "Method not allowed", &format!("{} is not allowed here", req.method), None, None)
         }
         _ => error(404, "NOT_FOUND", "Not found", &format!("{} does not exist", req.path), None, None),
@@ -240,8 +259,10 @@ fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64) {
     let token = store.random_chars(24);
     let base = store.config.base_url.clone();
     let extra = match source.ty.as_str() {
-        "adyen_payments" => json!({"public_key": "test_SANDBOXADYENCLIENTKEY", "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards"}]},
-                                   "payment_response": {}, "balance": null, "expires_at": null, "mismatched_amounts": false}),
+        "adyen_payments" => {
+            json!({"public_key": "test_SANDBOXADYENCLIENTKEY", "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards"}]},
+                                   "payment_response": {}, "balance": null, "expires_at": null, "mismatched_amounts": false})
+        }
         "axerve_payments" => json!({"login": "sandbox-shop-login", "mismatched_amounts": false}),
         "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
         "checkout_com_payments" => json!({"public_key": "pk_sbox_sandbox", "payment_session": {"id": format!("ps_{token}")},
@@ -250,8 +271,10 @@ fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64) {
                                     "payment_methods": [{"identifier": "pay_later", "name": "Pay later"}]}),
         "paypal_payments" => json!({"approval_url": format!("{base}/sandbox/paypal/approve?token={token}"),
                                     "paypal_id": format!("PAYID-{}", token.to_uppercase()), "status": "created", "name": null}),
-        "satispay_payments" => json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/sandbox/satispay/{token}"),
-                                      "status": "pending", "payment_response": {}}),
+        "satispay_payments" => {
+            json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/sandbox/satispay/{token}"),
+                                      "status": "pending", "payment_response": {}})
+        }
         "stripe_payments" => {
             let intent = stripe::create_intent(store, amount);
             json!({"client_secret": intent.client_secret, "stripe_id": intent.id, "publishable_key": PUBLISHABLE_KEY,
@@ -345,7 +368,11 @@ fn patch_order(store: &mut Store, req: &Request, caller: &Caller, id: &str, q: &
     }
     if let Some(cps) = attrs.get("_customer_payment_source_id") {
         let Some(cps) = cps.as_str() else {
-            return invalid("_customer_payment_source_id - must be a string", "/data/attributes/_customer_payment_source_id", "invalid");
+            return invalid(
+                "_customer_payment_source_id - must be a string",
+                "/data/attributes/_customer_payment_source_id",
+                "invalid",
+            );
         };
         if let Err(r) = use_wallet_source(store, id, cps) {
             return r;
@@ -376,7 +403,8 @@ fn select_payment_method(store: &mut Store, order_id: &str, choice: Option<Key>)
         return Err(invalid("payment_method - cannot be changed once the order is placed", pointer, "status"));
     }
     if let Some((t, pm)) = &choice {
-        let available = t == "payment_methods" && store.get("payment_methods", pm).is_some_and(|p| p.attributes["disabled_at"].is_null());
+        let available =
+            t == "payment_methods" && store.get("payment_methods", pm).is_some_and(|p| p.attributes["disabled_at"].is_null());
         if !available {
             return Err(invalid("payment_method - is not available for this order", pointer, "not_available"));
         }
@@ -427,7 +455,8 @@ fn place(store: &mut Store, order_id: &str) -> Result<(), Response> {
     let Some(source) = order_source(store, order_id) else {
         return Err(invalid("payment_source - can't be blank", "/data/relationships/payment_source", "blank"));
     };
-    if store.get(&source.0, &source.1).and_then(|s| s.attributes.get("mismatched_amounts")).and_then(Value::as_bool) == Some(true) {
+    if store.get(&source.0, &source.1).and_then(|s| s.attributes.get("mismatched_amounts")).and_then(Value::as_bool) == Some(true)
+    {
         return Err(invalid(
             "payment_source - the amount changed since the payment source was created: update or recreate it",
             "/data/relationships/payment_source",
@@ -514,9 +543,16 @@ fn use_wallet_source(store: &mut Store, order_id: &str, cps_id: &str) -> Result<
     let amount = order.int_attr("total_amount_cents");
     let cps = store.get("customer_payment_sources", cps_id);
     let Some(cps) = cps.filter(|c| customer.is_some() && c.rel_one("customer") == customer.as_ref()) else {
-        return Err(invalid("_customer_payment_source_id - is not a payment source of this order's customer", pointer, "not_found"));
+        return Err(invalid(
+            "_customer_payment_source_id - is not a payment source of this order's customer",
+            pointer,
+            "not_found",
+        ));
     };
-    let saved = cps.rel_one("payment_source").cloned().ok_or_else(|| invalid("customer payment source has no payment source", pointer, "blank"))?;
+    let saved = cps
+        .rel_one("payment_source")
+        .cloned()
+        .ok_or_else(|| invalid("customer payment source has no payment source", pointer, "blank"))?;
     let token = cps.str_attr("payment_source_token").unwrap_or_default().to_string();
     let mut source = store.new_resource(&saved.0, json!({}));
     if saved.0 == "stripe_payments" {

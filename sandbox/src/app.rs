@@ -56,7 +56,9 @@ fn route(shared: &Shared, req: &Request) -> Response {
             let mut resp = if let Some(body) = body {
                 Response::new(status, JSON_API, body)
             } else if html {
-                let body = format!("<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>");
+                let body = format!(
+                    "<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>"
+                );
                 Response::new(status, "text/html", body)
             } else {
                 error(status, "SANDBOX_FAULT", "Injected fault", "The sandbox was told to fail this request", None, None)
@@ -95,8 +97,17 @@ fn api_route(store: &mut Store, req: &Request, rest: &[&str]) -> Response {
     if !accept.contains(JSON_API) {
         return error(406, "NOT_ACCEPTABLE", "Not acceptable", "Accept must be application/vnd.api+json", None, None);
     }
-    if matches!(req.method.as_str(), "POST" | "PATCH") && req.header("Content-Type").map(|c| c.split(';').next().unwrap_or("").trim()) != Some(JSON_API) {
-        return error(415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type", "Content-Type must be application/vnd.api+json", None, None);
+    if matches!(req.method.as_str(), "POST" | "PATCH")
+        && req.header("Content-Type").map(|c| c.split(';').next().unwrap_or("").trim()) != Some(JSON_API)
+    {
+        return error(
+            415,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "Unsupported media type",
+            "Content-Type must be application/vnd.api+json",
+            None,
+            None,
+        );
     }
     let caller = match authenticate(store, req) {
         Ok(c) => c,
@@ -132,13 +143,19 @@ fn rate_limit(store: &mut Store) -> Option<Response> {
         return None;
     }
     let resp = error(429, "TOO_MANY_REQUESTS", "Too many requests", "You have exceeded the rate limit.", None, None);
-    Some(resp.header("X-Ratelimit-Limit", limit.to_string()).header("X-Ratelimit-Interval", "10").header("X-Ratelimit-Remaining", "0"))
+    Some(
+        resp.header("X-Ratelimit-Limit", limit.to_string())
+            .header("X-Ratelimit-Interval", "10")
+            .header("X-Ratelimit-Remaining", "0"),
+    )
 }
 
 fn take_fault(shared: &Shared, req: &Request) -> Option<FaultKind> {
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
     let i = store.faults.iter().position(|f| {
-        f.remaining > 0 && req.path.starts_with(&f.path_prefix) && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
+        f.remaining > 0
+            && req.path.starts_with(&f.path_prefix)
+            && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
     })?;
     let fault = &mut store.faults[i];
     fault.remaining -= 1;
@@ -191,8 +208,11 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 // A payment method whose payment_source_type no real API would send.
                 store.attach_payment_method_with_type(&id, hostile);
             }
-            json_response(201, json!({"id": id, "payment_source_type": source_type,
-                                      "customer_email": customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"))}))
+            json_response(
+                201,
+                json!({"id": id, "payment_source_type": source_type,
+                                      "customer_email": customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"))}),
+            )
         }
         ("POST", ["faults"]) => {
             let Some(fault) = parse_fault(&body) else {
@@ -231,9 +251,12 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                     .filter(|s| s.rel_one("order").is_some_and(|(_, o)| o == id))
                     .map(|s| json!({"type": s.ty, "id": s.id, "intent_status": s.str_attr("stripe_id").and_then(|pi| store.intents.get(pi)).map(|pi| pi.status.clone())}))
                     .collect();
-                json_response(200, json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
+                json_response(
+                    200,
+                    json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
                     "payment_source": order.rel_one("payment_source").map(|(t, i)| json!({"type": t, "id": i})), "payment_sources": sources,
-                    "total_amount_cents": order.attributes["total_amount_cents"], "market": MARKET_ID, "client_id": CLIENT_ID}))
+                    "total_amount_cents": order.attributes["total_amount_cents"], "market": MARKET_ID, "client_id": CLIENT_ID}),
+                )
             }
             None => json_response(404, json!({"error": "no such order"})),
         },

@@ -93,8 +93,15 @@ fn connection(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
             Ok(Some(r)) => r,
             Ok(None) => return Ok(()),
             Err(status) => {
-                let detail = if status == 413 { "The request body is larger than 1 MiB." } else { "The request could not be read as HTTP/1.1." };
-                let body = format!(r#"{{"errors":[{{"title":"{}","detail":"{detail}","code":"BAD_REQUEST","status":"{status}"}}]}}"#, reason(status));
+                let detail = if status == 413 {
+                    "The request body is larger than 1 MiB."
+                } else {
+                    "The request could not be read as HTTP/1.1."
+                };
+                let body = format!(
+                    r#"{{"errors":[{{"title":"{}","detail":"{detail}","code":"BAD_REQUEST","status":"{status}"}}]}}"#,
+                    reason(status)
+                );
                 let resp = Response::new(status, "application/vnd.api+json", body).header("Access-Control-Allow-Origin", "*");
                 write_response(&mut writer, &resp, true)?;
                 return Ok(());

@@ -31,11 +31,8 @@ impl Default for Options {
 pub fn start(options: Options) -> std::io::Result<(SocketAddr, app::Shared)> {
     let listener = TcpListener::bind(("127.0.0.1", options.port))?;
     let addr = listener.local_addr()?;
-    let config = Config {
-        token_ttl_secs: options.token_ttl_secs,
-        rate_limit: options.rate_limit,
-        base_url: format!("http://{addr}"),
-    };
+    let config =
+        Config { token_ttl_secs: options.token_ttl_secs, rate_limit: options.rate_limit, base_url: format!("http://{addr}") };
     let shared: app::Shared = Arc::new(Mutex::new(Store::new(config)));
     let handler_state = shared.clone();
     let handler: Arc<http::Handler> = Arc::new(move |req: &http::Request| app::handle(&handler_state, req));

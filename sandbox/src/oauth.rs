@@ -48,10 +48,18 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
     let customer = match text("grant_type").as_str() {
         "client_credentials" => None,
         "password" => {
-            let found = [CUSTOMER, SECOND_CUSTOMER].into_iter().find(|(_, email, pw)| *email == text("username") && *pw == text("password"));
+            let found = [CUSTOMER, SECOND_CUSTOMER]
+                .into_iter()
+                .find(|(_, email, pw)| *email == text("username") && *pw == text("password"));
             match found {
                 Some((id, _, _)) => Some(id.to_string()),
-                None => return auth_error(401, "invalid_grant", "The provided authorization grant is invalid (wrong email or password)."),
+                None => {
+                    return auth_error(
+                        401,
+                        "invalid_grant",
+                        "The provided authorization grant is invalid (wrong email or password).",
+                    )
+                }
             }
         }
         "refresh_token" => match store.refresh_tokens.get(&text("refresh_token")) {
@@ -79,14 +87,14 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
         claims["owner"] = json!({"id": c, "type": "Customer"});
     }
     let signature = store.random_chars(43);
-    let access_token = format!(
-        "{}.{}.{}",
-        base64url(br#"{"alg":"HS512","typ":"JWT"}"#),
-        base64url(claims.to_string().as_bytes()),
-        signature
+    let access_token =
+        format!("{}.{}.{}", base64url(br#"{"alg":"HS512","typ":"JWT"}"#), base64url(claims.to_string().as_bytes()), signature);
+    store.tokens.insert(
+        access_token.clone(),
+        TokenInfo { customer: customer.clone(), expires_at: Instant::now() + Duration::from_secs(ttl) },
     );
-    store.tokens.insert(access_token.clone(), TokenInfo { customer: customer.clone(), expires_at: Instant::now() + Duration::from_secs(ttl) });
-    let mut body = json!({"access_token": access_token, "token_type": "bearer", "expires_in": ttl, "scope": scope, "created_at": now});
+    let mut body =
+        json!({"access_token": access_token, "token_type": "bearer", "expires_in": ttl, "scope": scope, "created_at": now});
     if let Some(c) = customer {
         let refresh = format!("rt_{}", store.random_chars(32));
         store.refresh_tokens.insert(refresh.clone(), c.clone());

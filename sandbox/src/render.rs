@@ -65,11 +65,8 @@ pub fn check_include(store: &Store, roots: &[&Resource], include: &[Vec<String>]
             if !level.is_empty() && !level.iter().any(|r| names_of(r).contains(segment)) {
                 return Err(segment.clone());
             }
-            level = level
-                .iter()
-                .flat_map(|r| targets(store, r, segment))
-                .filter_map(|k| store.resources.get(&k).cloned())
-                .collect();
+            level =
+                level.iter().flat_map(|r| targets(store, r, segment)).filter_map(|k| store.resources.get(&k).cloned()).collect();
         }
     }
     Ok(())

@@ -86,7 +86,12 @@ pub enum FaultKind {
     Delay(u64),
     /// Answers `status` without running the request: a JSON:API error, an
     /// HTML page from a "proxy", or `body` verbatim.
-    Status { status: u16, html: bool, retry_after: Option<u64>, body: Option<String> },
+    Status {
+        status: u16,
+        html: bool,
+        retry_after: Option<u64>,
+        body: Option<String>,
+    },
     Drop,
     DropAfter,
     Truncate,
@@ -247,7 +252,8 @@ impl Store {
     }
 
     fn load_seed(&mut self) {
-        let market = self.resource_with_id("markets", MARKET_ID, json!({"name": "Sandbox EU", "code": "EU", "currency_code": "EUR"}));
+        let market =
+            self.resource_with_id("markets", MARKET_ID, json!({"name": "Sandbox EU", "code": "EU", "currency_code": "EUR"}));
         self.insert(market);
         for (id, email, _) in [CUSTOMER, SECOND_CUSTOMER] {
             let c = self.resource_with_id("customers", id, json!({"email": email, "status": "prospect", "has_password": true}));
@@ -331,7 +337,10 @@ impl Store {
     /// Gives the order a new payment method of any `payment_source_type`
     /// (for tests of how clients treat a malicious or broken server).
     pub fn attach_payment_method_with_type(&mut self, order_id: &str, source_type: &str) {
-        let mut pm = self.new_resource("payment_methods", json!({"payment_source_type": source_type, "name": "Odd method", "disabled_at": "2000-01-01T00:00:00.000Z"}));
+        let mut pm = self.new_resource(
+            "payment_methods",
+            json!({"payment_source_type": source_type, "name": "Odd method", "disabled_at": "2000-01-01T00:00:00.000Z"}),
+        );
         pm.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
         let key = pm.key();
         self.insert(pm);
@@ -361,7 +370,8 @@ impl Store {
             order.attributes.insert(k.into(), v);
         }
         if let Some((ty, id)) = source {
-            let intent_amount = self.get(&ty, &id).and_then(|s| s.str_attr("stripe_id")).and_then(|pi| self.intents.get(pi)).map(|pi| pi.amount);
+            let intent_amount =
+                self.get(&ty, &id).and_then(|s| s.str_attr("stripe_id")).and_then(|pi| self.intents.get(pi)).map(|pi| pi.amount);
             if let Some(src) = self.get_mut(&ty, &id) {
                 let amount = intent_amount.unwrap_or_else(|| src.int_attr("amount_cents"));
                 src.attributes.insert("mismatched_amounts".into(), json!(amount != total));

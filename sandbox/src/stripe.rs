@@ -16,7 +16,8 @@ pub enum CardOutcome {
 }
 
 pub fn card_outcome(number: &str) -> CardOutcome {
-    let generic = CardOutcome::Decline { code: "card_declined", decline_code: Some("generic_decline"), message: "Your card was declined." };
+    let generic =
+        CardOutcome::Decline { code: "card_declined", decline_code: Some("generic_decline"), message: "Your card was declined." };
     match number {
         "4000002760003184" | "4000002500003155" | "4000000000003220" => CardOutcome::ThreeDSecure,
         "4000000000000002" | "4000000000000341" => generic,
@@ -25,13 +26,23 @@ pub fn card_outcome(number: &str) -> CardOutcome {
             decline_code: Some("insufficient_funds"),
             message: "Your card has insufficient funds.",
         },
-        "4000000000009987" => CardOutcome::Decline { code: "card_declined", decline_code: Some("lost_card"), message: "Your card was declined." },
-        "4000000000009979" => CardOutcome::Decline { code: "card_declined", decline_code: Some("stolen_card"), message: "Your card was declined." },
-        "4000000000000069" => CardOutcome::Decline { code: "expired_card", decline_code: None, message: "Your card has expired." },
-        "4000000000000127" => CardOutcome::Decline { code: "incorrect_cvc", decline_code: None, message: "Your card's security code is incorrect." },
-        "4000000000000119" => {
-            CardOutcome::Decline { code: "processing_error", decline_code: None, message: "An error occurred while processing your card. Try again in a little bit." }
+        "4000000000009987" => {
+            CardOutcome::Decline { code: "card_declined", decline_code: Some("lost_card"), message: "Your card was declined." }
         }
+        "4000000000009979" => {
+            CardOutcome::Decline { code: "card_declined", decline_code: Some("stolen_card"), message: "Your card was declined." }
+        }
+        "4000000000000069" => {
+            CardOutcome::Decline { code: "expired_card", decline_code: None, message: "Your card has expired." }
+        }
+        "4000000000000127" => {
+            CardOutcome::Decline { code: "incorrect_cvc", decline_code: None, message: "Your card's security code is incorrect." }
+        }
+        "4000000000000119" => CardOutcome::Decline {
+            code: "processing_error",
+            decline_code: None,
+            message: "An error occurred while processing your card. Try again in a little bit.",
+        },
         _ => CardOutcome::Success,
     }
 }
@@ -45,7 +56,17 @@ pub fn luhn_ok(number: &str) -> bool {
         .iter()
         .rev()
         .enumerate()
-        .map(|(i, &d)| if i % 2 == 1 { if d * 2 > 9 { d * 2 - 9 } else { d * 2 } } else { d })
+        .map(|(i, &d)| {
+            if i % 2 == 1 {
+                if d * 2 > 9 {
+                    d * 2 - 9
+                } else {
+                    d * 2
+                }
+            } else {
+                d
+            }
+        })
         .sum();
     sum.is_multiple_of(10)
 }
@@ -111,7 +132,10 @@ pub fn sync_source(store: &mut Store, ty: &str, id: &str) {
     let Some(pi) = intent_of_source(store, id).cloned() else { return };
     let Some(source) = store.get_mut(ty, id) else { return };
     if let (Some(pm), Some(card)) = (&pi.payment_method, &pi.card_number) {
-        source.attributes.insert("payment_method".into(), json!({"id": pm, "type": "card", "card": {"brand": brand(card), "last4": &card[card.len() - 4..]}}));
+        source.attributes.insert(
+            "payment_method".into(),
+            json!({"id": pm, "type": "card", "card": {"brand": brand(card), "last4": &card[card.len() - 4..]}}),
+        );
         source.attributes.insert(
             "payment_instrument".into(),
             json!({"issuer_type": "card", "card_type": brand(card), "card_last_digits": &card[card.len() - 4..]}),
@@ -192,7 +216,8 @@ fn apply_charge(pi: &mut PaymentIntent, card: &str, on_session: bool) {
         }
         CardOutcome::Decline { code, decline_code, message } => {
             pi.status = "requires_payment_method".into();
-            pi.last_payment_error = Some(json!({"type": "card_error", "code": code, "decline_code": decline_code, "message": message}));
+            pi.last_payment_error =
+                Some(json!({"type": "card_error", "code": code, "decline_code": decline_code, "message": message}));
         }
     }
 }
@@ -255,14 +280,18 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                 let message = format!("This PaymentIntent's status is {}, so it cannot be confirmed.", pi.status);
                 return stripe_error(400, "invalid_request_error", "payment_intent_unexpected_state", &message, Some(pi));
             }
-            let card: String = get("payment_method_data[card][number]").unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect();
+            let card: String =
+                get("payment_method_data[card][number]").unwrap_or_default().chars().filter(|c| !c.is_whitespace()).collect();
             if !luhn_ok(&card) {
                 return stripe_error(402, "card_error", "incorrect_number", "Your card number is incorrect.", Some(pi));
             }
             apply_charge(pi, &card, true);
             match &pi.last_payment_error {
                 Some(e) => {
-                    let (kind, code) = (e["type"].as_str().unwrap_or("card_error").to_string(), e["code"].as_str().unwrap_or("card_declined").to_string());
+                    let (kind, code) = (
+                        e["type"].as_str().unwrap_or("card_error").to_string(),
+                        e["code"].as_str().unwrap_or("card_declined").to_string(),
+                    );
                     let mut resp = stripe_error(402, &kind, &code, e["message"].as_str().unwrap_or("declined"), Some(pi));
                     if let Some(dc) = e["decline_code"].as_str() {
                         let mut body: Value = serde_json::from_slice(&resp.body).unwrap_or_default();
@@ -276,15 +305,23 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         }
         ("POST", [_, _, "3ds"]) => {
             if pi.status != "requires_action" {
-                return stripe_error(400, "invalid_request_error", "payment_intent_unexpected_state", "No authentication is pending.", Some(pi));
+                return stripe_error(
+                    400,
+                    "invalid_request_error",
+                    "payment_intent_unexpected_state",
+                    "No authentication is pending.",
+                    Some(pi),
+                );
             }
             pi.next_action = None;
             if get("result") == Some("complete") {
                 pi.status = "requires_capture".into();
             } else {
                 pi.status = "requires_payment_method".into();
-                pi.last_payment_error = Some(json!({"type": "invalid_request_error", "code": "payment_intent_authentication_failure",
-                    "message": "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}));
+                pi.last_payment_error = Some(
+                    json!({"type": "invalid_request_error", "code": "payment_intent_authentication_failure",
+                    "message": "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}),
+                );
             }
             Response::new(200, "application/json", intent_json(pi).to_string())
         }
@@ -301,7 +338,10 @@ mod tests {
         assert_eq!(card_outcome("4242424242424242"), CardOutcome::Success);
         assert_eq!(card_outcome("4000002760003184"), CardOutcome::ThreeDSecure);
         assert!(matches!(card_outcome("4000000000000002"), CardOutcome::Decline { decline_code: Some("generic_decline"), .. }));
-        assert!(matches!(card_outcome("4000000000009995"), CardOutcome::Decline { decline_code: Some("insufficient_funds"), .. }));
+        assert!(matches!(
+            card_outcome("4000000000009995"),
+            CardOutcome::Decline { decline_code: Some("insufficient_funds"), .. }
+        ));
         assert!(luhn_ok("4242424242424242") && luhn_ok("4000002760003184") && luhn_ok("4000000000009995"));
         assert!(!luhn_ok("4242424242424241") && !luhn_ok("42") && !luhn_ok("4242 4242 4242 4242"));
     }

@@ -57,7 +57,10 @@ pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32
 }
 
 fn unavailable() -> CheckoutError {
-    CheckoutError::new(ErrorKind::Network, "fetch is not available here: cl-checkout runs in a browser (or a runtime with fetch).")
+    CheckoutError::new(
+        ErrorKind::Network,
+        "fetch is not available here: cl-checkout runs in a browser (or a runtime with fetch).",
+    )
 }
 
 /// Classifies a rejected fetch: the timeout signal, or the network.

@@ -201,9 +201,7 @@ impl Inner {
     async fn call(&self, req: ApiRequest) -> Result<Document, CheckoutError> {
         let token = self.access_token().await?;
         let answer = http::send(&self.base, &req, &token, self.timeout_ms).await;
-        answer
-            .and_then(|(status, body)| api::read(status, &body))
-            .map_err(|e| e.without_secret(&token))
+        answer.and_then(|(status, body)| api::read(status, &body)).map_err(|e| e.without_secret(&token))
     }
 
     async fn access_token(&self) -> Result<String, CheckoutError> {
@@ -211,7 +209,8 @@ impl Inner {
             AccessToken::Fixed(t) => return Ok(t.clone()),
             AccessToken::Provider(f) => f,
         };
-        let refused = || CheckoutError::invalid_input("The accessToken function threw or rejected: make it return a token string.");
+        let refused =
+            || CheckoutError::invalid_input("The accessToken function threw or rejected: make it return a token string.");
         let value = provider.call0(&JsValue::UNDEFINED).map_err(|_| refused())?;
         let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|_| refused())?;
         match value.as_string() {
@@ -248,7 +247,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
         DEFAULT_TIMEOUT_MS
     } else {
         match timeout.as_f64() {
-            Some(ms) if ms >= 1.0 && ms <= MAX_TIMEOUT_MS => ms as u32,
+            Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => ms as u32,
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }
     };

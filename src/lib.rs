@@ -19,3 +19,5 @@ mod fixtures;
 
 #[cfg(target_arch = "wasm32")]
 mod browser;
+#[cfg(target_arch = "wasm32")]
+pub use browser::{is_checkout_error, Checkout};

@@ -1,0 +1,17 @@
+# Sourced: start_sandbox builds and starts cl-sandbox on a free loopback port,
+# exports CL_SANDBOX_URL, and stops it when the calling shell exits.
+start_sandbox() {
+  cargo build -q -p cl-sandbox
+  local log
+  log=$(mktemp)
+  target/debug/cl-sandbox --port "${CL_SANDBOX_PORT:-0}" >"$log" 2>&1 &
+  CL_SANDBOX_PID=$!
+  trap 'kill $CL_SANDBOX_PID 2>/dev/null || true' EXIT
+  for _ in $(seq 100); do
+    CL_SANDBOX_URL=$(sed -n 's/^cl-sandbox listening on //p' "$log")
+    [ -n "$CL_SANDBOX_URL" ] && break
+    sleep 0.1
+  done
+  [ -n "$CL_SANDBOX_URL" ] || { cat "$log"; echo "cl-sandbox did not start" >&2; return 1; }
+  export CL_SANDBOX_URL CL_SANDBOX_PID
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Every test, on a fresh machine too: installs what is missing, then runs
+# format and lint checks, native tests, browser tests (headless Chromium via
+# wasm-bindgen-test) and the end-to-end tests of the built package, all
+# against a cl-sandbox started on a free loopback port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "format and lint"
+cargo fmt --all -- --check
+cargo clippy -q --workspace --all-targets -- -D warnings
+cargo clippy -q -p cl-checkout --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "native tests (core + sandbox)"
+cargo test --workspace
+
+step "starting cl-sandbox"
+source scripts/sandbox-env.sh
+start_sandbox
+echo "sandbox at $CL_SANDBOX_URL"
+
+step "browser tests (headless Chromium)"
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180
+cargo test -p cl-checkout --target wasm32-unknown-unknown --tests
+
+step "package build"
+bash scripts/build.sh
+
+step "end-to-end tests (built package, Playwright + Chromium)"
+node --test tests/e2e/

@@ -1,0 +1,367 @@
+//! The exported API in headless Chromium, over real HTTP, against cl-sandbox.
+//! Run by scripts/test.sh (`cargo test --target wasm32-unknown-unknown --tests`).
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use js_sys::{Array, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+use cl_checkout::Checkout;
+use support::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const FIXTURE_ORDER: &str = include_str!("fixtures/order_with_stripe_method.json");
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap()
+}
+
+/// Attributes each gateway requires on create (Commerce Layer's schema).
+fn required_attributes(source_type: &str) -> &'static str {
+    match source_type {
+        "axerve_payments" => r#"{"return_url":"https://shop.example/back"}"#,
+        "checkout_com_payments" => r#"{"success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko"}"#,
+        "external_payments" => r#"{"payment_source_token":"tok_external_123"}"#,
+        "paypal_payments" => r#"{"return_url":"https://shop.example/back","cancel_url":"https://shop.example/cancel"}"#,
+        _ => r#"{}"#,
+    }
+}
+
+const SOURCE_TYPES: [&str; 10] = [
+    "adyen_payments",
+    "axerve_payments",
+    "braintree_payments",
+    "checkout_com_payments",
+    "external_payments",
+    "klarna_payments",
+    "paypal_payments",
+    "satispay_payments",
+    "stripe_payments",
+    "wire_transfers",
+];
+
+#[wasm_bindgen_test]
+async fn payment_method_is_read_with_one_get() {
+    let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
+    let co = checkout(&token(false).await);
+    let pm = settle(co.payment_method(order.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&pm, "type"), "payment_methods");
+    assert_eq!(prop_str(&pm, "payment_source_type"), "stripe_payments");
+    assert_eq!(prop_str(&pm, "id"), "PmStripePa");
+    assert_eq!(requests_for(&order).await, vec![("GET".to_string(), format!("/api/orders/{order}"))]);
+}
+
+#[wasm_bindgen_test]
+async fn an_order_without_payment_method_gives_null_and_no_post() {
+    let order = fresh_order(r#"{"payment_source_type":null}"#).await;
+    let co = checkout(&token(false).await);
+    assert!(settle(co.payment_method(order.clone().into())).await.unwrap().is_null());
+    let e = settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap_err();
+    let message = expect_error(&e, "no_payment_method", None);
+    assert!(message.contains("selectPaymentMethod"), "{message}");
+    assert!(requests_for(&order).await.iter().all(|(m, _)| m == "GET"));
+}
+
+#[wasm_bindgen_test]
+async fn creates_every_payment_source_type_with_two_requests_cold() {
+    let co = checkout(&token(false).await);
+    for source_type in SOURCE_TYPES {
+        let order = fresh_order(&format!(r#"{{"payment_source_type":"{source_type}"}}"#)).await;
+        let source =
+            settle(co.create_payment_source(order.clone().into(), json(required_attributes(source_type)))).await.unwrap();
+        assert_eq!(prop_str(&source, "type"), source_type);
+        assert!(!prop_str(&source, "id").is_empty());
+        let requests = requests_for(&order).await;
+        assert_eq!(
+            requests,
+            vec![("GET".into(), format!("/api/orders/{order}")), ("POST".into(), format!("/api/{source_type}"))],
+            "{source_type}"
+        );
+        if source_type == "stripe_payments" {
+            assert!(prop_str(&source, "client_secret").contains("_secret_"));
+            assert!(prop_str(&source, "publishable_key").starts_with("pk_test_"));
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_known_source_type_needs_no_second_get() {
+    let order = fresh_order(r#"{"payment_source_type":null}"#).await;
+    let co = checkout(&token(false).await);
+    let methods = settle(co.available_payment_methods(order.clone().into())).await.unwrap();
+    assert_eq!(Array::from(&methods).length(), 10);
+    let order_after = settle(co.select_payment_method(order.clone().into(), "PmStripePa".into())).await.unwrap();
+    assert_eq!(prop_str(&prop(&order_after, "payment_method"), "payment_source_type"), "stripe_payments");
+    let source = settle(co.create_payment_source(order.clone().into(), json(r#"{"return_url":"https://shop.example/r"}"#)))
+        .await
+        .unwrap();
+    assert_eq!(prop_str(&source, "type"), "stripe_payments");
+    let methods: Vec<String> = requests_for(&order).await.into_iter().map(|(m, _)| m).collect();
+    assert_eq!(methods, ["GET", "PATCH", "POST"]);
+}
+
+/// Confirms the intent as Stripe.js would (the stand-in arrives with the Stripe handoff).
+async fn pay_with_card(source: &JsValue, card: &str) {
+    let secret = prop_str(source, "client_secret");
+    let intent = secret.split("_secret_").next().unwrap().to_string();
+    let body = format!(
+        "key={}&client_secret={secret}&payment_method_data[card][number]={card}",
+        prop_str(source, "publishable_key")
+    );
+    let (status, _) =
+        http("POST", &format!("/v1/payment_intents/{intent}/confirm"), Some(&body), "application/x-www-form-urlencoded").await;
+    assert_eq!(status, 200);
+}
+
+#[wasm_bindgen_test]
+async fn wallet_save_list_reuse_and_place() {
+    let co = checkout(&token(true).await);
+    let first = fresh_order(r#"{"payment_source_type":"stripe_payments","customer":true}"#).await;
+    let source = settle(co.create_payment_source(first.clone().into(), JsValue::UNDEFINED)).await.unwrap();
+    pay_with_card(&source, "4242424242424242").await;
+    let placed = settle(co.place_order(first.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&placed, "status"), "placed");
+    assert_eq!(prop_str(&placed, "payment_status"), "authorized");
+    let wallet = Array::from(&settle(co.save_to_wallet(first.clone().into())).await.unwrap());
+    let saved = wallet.iter().find(|c| prop_str(c, "name") == "XXXX-XXXX-XXXX-4242").expect("card saved");
+    assert_eq!(prop_str(&saved, "type"), "customer_payment_sources");
+
+    let second = fresh_order(r#"{"payment_source_type":"stripe_payments","customer":true}"#).await;
+    let listed = Array::from(&settle(co.wallet_sources(second.clone().into())).await.unwrap());
+    assert!(listed.iter().any(|c| prop_str(&c, "id") == prop_str(&saved, "id")));
+    let order = settle(co.use_wallet_source(second.clone().into(), prop(&saved, "id"))).await.unwrap();
+    assert_eq!(prop_str(&prop(&order, "payment_source"), "type"), "stripe_payments");
+    let placed = settle(co.place_order(second.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&placed, "status"), "placed");
+    let state = admin("GET", &format!("/orders/{second}"), "").await;
+    assert_eq!(prop_str(&state, "payment_status"), "authorized");
+}
+
+#[wasm_bindgen_test]
+async fn creates_a_customer_payment_source() {
+    let co = checkout(&token(true).await);
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers","customer":true}"#).await;
+    let source = settle(co.create_payment_source(order.into(), JsValue::UNDEFINED)).await.unwrap();
+    let input = json(&format!(
+        r#"{{"customer_id":"CustomerA1","payment_source":{{"type":"wire_transfers","id":"{}"}},"reference":"ref-1","metadata":{{"foo":"bar"}}}}"#,
+        prop_str(&source, "id")
+    ));
+    let created = settle(co.create_customer_payment_source(input)).await.unwrap();
+    assert_eq!(prop_str(&created, "type"), "customer_payment_sources");
+    assert_eq!(prop_str(&created, "reference"), "ref-1");
+    assert_eq!(prop_str(&prop(&created, "metadata"), "foo"), "bar");
+    assert!(prop_str(&created, "customer_token").starts_with("cus_"));
+}
+
+#[wasm_bindgen_test]
+async fn api_errors_carry_status_and_errors_array() {
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let co = checkout(&token(false).await);
+    // 401: a token the API does not know.
+    let e = settle(checkout("not-a-real-token-at-all").payment_method(order.clone().into())).await.unwrap_err();
+    let message = expect_error(&e, "api", Some(401));
+    assert_eq!(prop_str(&Array::from(&prop(&e, "errors")).get(0), "code"), "UNAUTHORIZED");
+    assert!(!message.contains("not-a-real-token-at-all"), "{message}");
+    // 404: an order that does not exist.
+    let e = settle(co.payment_method("NoSuchOrder".into())).await.unwrap_err();
+    expect_error(&e, "api", Some(404));
+    assert_eq!(prop_str(&Array::from(&prop(&e, "errors")).get(0), "code"), "RECORD_NOT_FOUND");
+    // 422: placing without a payment source.
+    let e = settle(co.place_order(order.clone().into())).await.unwrap_err();
+    expect_error(&e, "api", Some(422));
+    let first = Array::from(&prop(&e, "errors")).get(0);
+    assert_eq!(prop_str(&first, "status"), "422");
+    assert_eq!(prop_str(&prop(&first, "source"), "pointer"), "/data/relationships/payment_source");
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_token_is_invalid_token() {
+    admin("POST", "/config", r#"{"token_ttl_seconds":0}"#).await;
+    let expired = token(false).await;
+    admin("POST", "/config", r#"{"token_ttl_seconds":14400}"#).await;
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let e = settle(checkout(&expired).payment_method(order.into())).await.unwrap_err();
+    let message = expect_error(&e, "api", Some(401));
+    assert!(message.contains("INVALID_TOKEN") && message.contains("expired"), "{message}");
+    assert!(!message.contains(&expired));
+}
+
+/// Arms a one-shot fault on the order's path, then reads its payment method.
+async fn payment_method_under_fault(fault: &str) -> JsValue {
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let co = checkout(&token(false).await);
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}",{fault}}}"#)).await;
+    settle(co.payment_method(order.into())).await.unwrap_err()
+}
+
+#[wasm_bindgen_test]
+async fn rate_limits_and_server_errors_with_json_bodies() {
+    for status in [429u16, 500, 503] {
+        let e = payment_method_under_fault(&format!(r#""fault":"status","status":{status}"#)).await;
+        let message = expect_error(&e, "api", Some(status));
+        assert_eq!(Array::from(&prop(&e, "errors")).length(), 1);
+        assert!(message.contains(&status.to_string()), "{message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn html_error_pages_from_a_proxy() {
+    let e = payment_method_under_fault(r#""fault":"status","status":502,"html":true"#).await;
+    let message = expect_error(&e, "api", Some(502));
+    assert!(message.contains("not a JSON:API error document"), "{message}");
+    assert_eq!(Array::from(&prop(&e, "errors")).length(), 0);
+    let e = payment_method_under_fault(r#""fault":"status","status":404,"html":true"#).await;
+    expect_error(&e, "api", Some(404));
+}
+
+#[wasm_bindgen_test]
+async fn success_bodies_that_are_cut_off_or_not_json_api() {
+    let e = payment_method_under_fault(r#""fault":"truncate""#).await;
+    // Chromium either reports the cut as a network error or hands over the partial body.
+    let kind = prop_str(&e, "kind");
+    assert!(kind == "decode" || kind == "network", "{kind}");
+    if kind == "decode" {
+        assert!(prop_str(&e, "message").contains("cut off"));
+    }
+    let e = payment_method_under_fault(r#""fault":"status","status":200,"html":true"#).await;
+    assert!(expect_error(&e, "decode", Some(200)).contains("not JSON"));
+    let e = payment_method_under_fault(r#""fault":"status","status":200,"body":"{\"meta\":{}}""#).await;
+    assert!(expect_error(&e, "decode", None).contains("no \"data\""));
+}
+
+#[wasm_bindgen_test]
+async fn network_failures_and_timeouts() {
+    let co = Checkout::new(options("http://127.0.0.1:9", &"tok_is_long_enough".into())).unwrap_or_else(|_| panic!());
+    let e = settle(co.payment_method("AnyOrder1".into())).await.unwrap_err();
+    expect_error(&e, "network", None);
+
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"delay","delay_ms":1500}}"#)).await;
+    let o = options(sandbox_url(), &token(false).await.into());
+    js_sys::Reflect::set(&o, &"timeoutMs".into(), &300.into()).unwrap();
+    let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+    let e = settle(co.payment_method(order.into())).await.unwrap_err();
+    expect_error(&e, "timeout", None);
+}
+
+#[wasm_bindgen_test]
+async fn hostile_source_types_are_refused_before_any_request() {
+    for hostile in ["../orders", "stripe_payments?x=1", "bitcoin_payments"] {
+        let order = fresh_order(&format!(r#"{{"payment_source_type":null,"hostile_source_type":"{hostile}"}}"#)).await;
+        let co = checkout(&token(false).await);
+        let e = settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap_err();
+        let message = expect_error(&e, "unsupported_source_type", None);
+        assert!(!message.contains("../"), "{message}");
+        assert_eq!(requests_for(&order).await, vec![("GET".to_string(), format!("/api/orders/{order}"))], "{hostile}");
+    }
+    let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
+    let bad_paths = Array::from(&log).iter().filter(|e| prop_str(e, "path").contains("..") || prop_str(e, "target").contains("x=1")).count();
+    assert_eq!(bad_paths, 0);
+}
+
+#[wasm_bindgen_test]
+fn invalid_configuration_throws() {
+    let good_token: JsValue = "a-valid-token".into();
+    for (base, token) in [
+        (JsValue::UNDEFINED, good_token.clone()),
+        ("http://shop.example".into(), good_token.clone()),
+        ("javascript:alert(1)".into(), good_token.clone()),
+        ("ftp://shop.example".into(), good_token.clone()),
+        ("https://shop.example/api".into(), good_token.clone()),
+        ("https://shop.example".into(), "".into()),
+        ("https://shop.example".into(), 42.into()),
+        ("https://shop.example".into(), JsValue::NULL),
+    ] {
+        let o = js_sys::Object::new();
+        js_sys::Reflect::set(&o, &"baseUrl".into(), &base).unwrap();
+        js_sys::Reflect::set(&o, &"accessToken".into(), &token).unwrap();
+        let e = Checkout::new(o.into()).err().expect("refused");
+        expect_error(&e, "invalid_input", None);
+    }
+    assert!(Checkout::new(JsValue::UNDEFINED).is_err());
+    assert!(Checkout::new(options("http://localhost:1234", &"t0ken-value".into())).is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn invalid_arguments_are_refused_before_any_request() {
+    admin("DELETE", "/requests", "").await;
+    let co = checkout(&token(false).await);
+    for bad in [JsValue::from(""), "../orders".into(), "a b".into(), 42.into(), JsValue::UNDEFINED] {
+        for p in [co.payment_method(bad.clone()), co.place_order(bad.clone()), co.wallet_sources(bad.clone())] {
+            expect_error(&settle(p).await.unwrap_err(), "invalid_input", None);
+        }
+    }
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    for attrs in [json("[]"), "x".into(), js_sys::Date::new_0().into(), JsValue::NULL] {
+        expect_error(&settle(co.create_payment_source(order.clone().into(), attrs)).await.unwrap_err(), "invalid_input", None);
+    }
+    let nested_date = js_sys::Object::new();
+    js_sys::Reflect::set(&nested_date, &"when".into(), &js_sys::Date::new_0()).unwrap();
+    let e = settle(co.create_payment_source(order.clone().into(), nested_date.into())).await.unwrap_err();
+    assert!(expect_error(&e, "invalid_input", None).contains("attributes.when"));
+    for input in [
+        JsValue::UNDEFINED,
+        json(r#"{"payment_source":{"type":"stripe_payments","id":"abc"}}"#),
+        json(r#"{"customer_id":"CustomerA1"}"#),
+        json(r#"{"customer_id":"CustomerA1","payment_source":{"type":"../x","id":"abc"}}"#),
+        json(r#"{"customer_id":"Customer/1","payment_source":{"type":"stripe_payments","id":"abc"}}"#),
+    ] {
+        expect_error(&settle(co.create_customer_payment_source(input)).await.unwrap_err(), "invalid_input", None);
+    }
+    expect_error(&settle(co.use_wallet_source(order.clone().into(), "bad id".into())).await.unwrap_err(), "invalid_input", None);
+    expect_error(&settle(co.select_payment_method(order.clone().into(), 7.into())).await.unwrap_err(), "invalid_input", None);
+    // Nothing but the token request reached the server.
+    let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
+    let paths: Vec<String> = Array::from(&log).iter().map(|e| prop_str(&e, "path")).collect();
+    assert!(paths.iter().all(|p| p == "/oauth/token"), "{paths:?}");
+}
+
+#[wasm_bindgen_test]
+async fn token_functions_are_called_and_their_failures_reported() {
+    let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
+    let tok = token(false).await;
+    let provider = js_sys::Function::new_with_args("", &format!("return Promise.resolve({tok:?})"));
+    let co = Checkout::new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
+    assert_eq!(prop_str(&settle(co.payment_method(order.clone().into())).await.unwrap(), "payment_source_type"), "stripe_payments");
+    let throwing = js_sys::Function::new_no_args("throw new Error('no session')");
+    let co = Checkout::new(options(sandbox_url(), &throwing.into())).unwrap_or_else(|_| panic!());
+    expect_error(&settle(co.payment_method(order.clone().into())).await.unwrap_err(), "invalid_input", None);
+    let empty = js_sys::Function::new_no_args("return ''");
+    let co = Checkout::new(options(sandbox_url(), &empty.into())).unwrap_or_else(|_| panic!());
+    expect_error(&settle(co.payment_method(order.into())).await.unwrap_err(), "invalid_input", None);
+}
+
+#[wasm_bindgen_test]
+async fn secrets_in_server_answers_never_reach_the_error() {
+    let tok = token(false).await;
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let body = format!(
+        r#"{{\"errors\":[{{\"code\":\"X\",\"status\":\"422\",\"detail\":\"echo {tok} and pi_abc_secret_def\",\"title\":\"pi_abc_secret_def\"}}]}}"#
+    );
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":422,"body":"{body}"}}"#))
+        .await;
+    let e = settle(checkout(&tok).payment_method(order.into())).await.unwrap_err();
+    expect_error(&e, "api", Some(422));
+    let everything = JSON::stringify(&prop(&e, "errors")).unwrap().as_string().unwrap() + &prop_str(&e, "message");
+    assert!(!everything.contains(&tok), "{everything}");
+    assert!(!everything.contains("_secret_"), "{everything}");
+}
+
+#[wasm_bindgen_test]
+async fn resources_are_flattened_like_the_sdk_returns_them() {
+    // The documented answer, served verbatim: ids, types, attributes at the top level.
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let escaped = FIXTURE_ORDER.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "");
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":200,"body":"{escaped}"}}"#))
+        .await;
+    let co = checkout(&token(false).await);
+    let pm = settle(co.payment_method(order.into())).await.unwrap();
+    assert_eq!(prop_str(&pm, "id"), "WmOodsVPmQ");
+    assert_eq!(prop_str(&pm, "formatted_price_amount"), "€0,00");
+    assert_eq!(prop(&pm, "price_amount_cents").as_f64(), Some(0.0));
+    assert!(prop(&pm, "disabled_at").is_null());
+    assert!(prop(&pm, "relationships").is_undefined() && prop(&pm, "attributes").is_undefined());
+}

@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 cargo build -q --release --target wasm32-unknown-unknown -p cl-checkout
 rm -rf pkg
 wasm-bindgen --target web --out-dir pkg target/wasm32-unknown-unknown/release/cl_checkout.wasm
+# The declaration of [Symbol.dispose] needs lib esnext.disposable in every
+# consumer's tsconfig; free() stays for explicit disposal.
+sed -i '/^    \[Symbol\.dispose\](): void;$/d' pkg/cl_checkout.d.ts
 node_modules/.bin/wasm-opt -Oz pkg/cl_checkout_bg.wasm -o pkg/cl_checkout_bg.wasm
 cp npm/package.json README.md LICENSE pkg/
 rm -f pkg/.gitignore

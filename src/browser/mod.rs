@@ -73,7 +73,7 @@ impl Checkout {
     pub fn create_payment_source(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "PaymentSourceAttributes")] attributes: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PaymentSourceAttributes")] attributes: JsValue,
     ) -> Promise {
         self.run(move |me| async move {
             let order_id = arg_string(&order_id, "order id")?;

@@ -1,0 +1,66 @@
+// Shared by the end-to-end suites: the sandbox (started by scripts/test.sh,
+// or here), a static file server on its own origin, Chromium, and admin calls.
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+export async function sandbox() {
+  if (process.env.CL_SANDBOX_URL) return { url: process.env.CL_SANDBOX_URL, stop() {} };
+  const child = spawn(join(ROOT, "target/debug/cl-sandbox"), ["--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/\S+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`cl-sandbox exited with ${code}`)));
+  });
+  return { url, stop: () => child.kill() };
+}
+
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
+
+/** Serves files under ROOT on 127.0.0.1 (its own origin, so API calls are cross-origin as in production). */
+export async function staticServer(headers = {}) {
+  const server = createServer(async (req, res) => {
+    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    try {
+      const body = await readFile(join(ROOT, path));
+      res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Cache-Control": "no-store", ...headers });
+      res.end(body);
+    } catch {
+      res.writeHead(404).end("not found");
+    }
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
+}
+
+export async function browser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+export async function admin(base, method, path, body) {
+  const res = await fetch(`${base}/sandbox${path}`, { method, body: body && JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  if (res.status >= 300) throw new Error(`sandbox ${path}: ${res.status}`);
+  return res.status === 204 ? null : res.json();
+}
+
+export async function token(base, customer = false) {
+  const seed = await admin(base, "GET", "/seed");
+  const body = { grant_type: customer ? "password" : "client_credentials", client_id: seed.client_id, scope: seed.scope };
+  if (customer) Object.assign(body, { username: seed.customer.email, password: seed.customer.password });
+  const res = await fetch(`${base}/oauth/token`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
+  return (await res.json()).access_token;
+}

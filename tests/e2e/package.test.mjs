@@ -1,0 +1,127 @@
+// The built npm package (pkg/) as a storefront page loads it: ES module +
+// .wasm from the page's origin, API calls to the sandbox on another origin.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, sandbox, staticServer, browser, admin, token } from "./helpers.mjs";
+
+let sbx, site, chrome, page;
+const consoleLines = [];
+
+before(async () => {
+  sbx = await sandbox();
+  site = await staticServer();
+  chrome = await browser();
+  page = await chrome.newPage();
+  page.on("console", (m) => consoleLines.push(m.text()));
+  page.on("pageerror", (e) => consoleLines.push(String(e)));
+  await page.goto(`${site.url}/tests/e2e/blank.html`);
+  await page.evaluate(async () => {
+    const mod = await import("/pkg/cl_checkout.js");
+    await mod.default();
+    window.cl = mod;
+  });
+});
+
+after(async () => {
+  await chrome?.close();
+  site?.close();
+  sbx?.stop();
+});
+
+/** Runs `fn(cl, checkout, args)` in the page; resolves with its result or a plain copy of the error. */
+function inPage(fn, args) {
+  return page.evaluate(
+    async ({ src, args }) => {
+      const fn = new Function(`return (${src})`)();
+      const checkout = new window.cl.Checkout({ baseUrl: args.base, accessToken: args.token });
+      try {
+        return { ok: await fn(window.cl, checkout, args) };
+      } catch (e) {
+        return { err: { name: e.name, message: e.message, kind: e.kind, status: e.status, errors: e.errors, guard: window.cl.isCheckoutError(e), isError: e instanceof Error } };
+      }
+    },
+    { src: fn.toString(), args },
+  );
+}
+
+test("every method of the table works from the built package", async () => {
+  const tok = await token(sbx.url, true);
+  const first = (await admin(sbx.url, "POST", "/orders", { payment_source_type: null, customer: true })).id;
+  const result = await inPage(async (cl, co, { first }) => {
+    const methods = await co.availablePaymentMethods(first);
+    const none = await co.paymentMethod(first);
+    const selected = await co.selectPaymentMethod(first, methods.find((m) => m.payment_source_type === "wire_transfers").id);
+    const pm = await co.paymentMethod(first);
+    const source = await co.createPaymentSource(first);
+    const placed = await co.placeOrder(first);
+    const wallet = await co.saveToWallet(first);
+    const listed = await co.walletSources(first);
+    const cps = await co.createCustomerPaymentSource({ customer_id: "CustomerA1", payment_source: { type: "wire_transfers", id: source.id }, reference: "e2e" });
+    return { methods: methods.length, none, selected: selected.payment_method.payment_source_type, pm: pm.payment_source_type,
+      source: source.type, placed: [placed.status, placed.payment_status], wallet: wallet.length, listed: listed.map((c) => c.id), cps: [cps.type, cps.reference],
+      walletIds: wallet.map((c) => c.id) };
+  }, { base: sbx.url, token: tok, first });
+  assert.ok(result.ok, JSON.stringify(result.err));
+  const r = result.ok;
+  assert.equal(r.methods, 10);
+  assert.equal(r.none, null);
+  assert.equal(r.selected, "wire_transfers");
+  assert.equal(r.pm, "wire_transfers");
+  assert.equal(r.source, "wire_transfers");
+  assert.deepEqual(r.placed, ["placed", "authorized"]);
+  assert.ok(r.wallet >= 1);
+  assert.deepEqual(r.listed, r.walletIds);
+  assert.deepEqual(r.cps, ["customer_payment_sources", "e2e"]);
+
+  const second = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "wire_transfers", customer: true })).id;
+  const reuse = await inPage(async (cl, co, { second, saved }) => {
+    const order = await co.useWalletSource(second, saved);
+    return (await co.placeOrder(second)).status + ":" + order.payment_source.type;
+  }, { base: sbx.url, token: tok, second, saved: r.walletIds[0] });
+  assert.equal(reuse.ok, "placed:wire_transfers");
+});
+
+test("errors are real Error objects named CheckoutError, and the guard knows them", async () => {
+  const tok = await token(sbx.url);
+  const r = await inPage((cl, co) => co.paymentMethod("NoSuchOrder"), { base: sbx.url, token: tok });
+  assert.equal(r.err.name, "CheckoutError");
+  assert.equal(r.err.kind, "api");
+  assert.equal(r.err.status, 404);
+  assert.equal(r.err.errors[0].code, "RECORD_NOT_FOUND");
+  assert.ok(r.err.guard && r.err.isError);
+  const thrown = await page.evaluate(() => {
+    try {
+      new window.cl.Checkout({ baseUrl: "http://evil.example", accessToken: "x" });
+      return null;
+    } catch (e) {
+      return { kind: e.kind, guard: window.cl.isCheckoutError(e), status: e.status };
+    }
+  });
+  assert.deepEqual(thrown, { kind: "invalid_input", guard: true, status: null });
+  assert.equal(await page.evaluate(() => window.cl.isCheckoutError(new Error("other"))), false);
+});
+
+test("the page console stays silent: no token, no client secret, no errors", async () => {
+  const tok = await token(sbx.url);
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
+  const r = await inPage((cl, co, { order }) => co.createPaymentSource(order).then((s) => s.client_secret.includes("_secret_")), { base: sbx.url, token: tok, order });
+  assert.equal(r.ok, true);
+  await inPage((cl, co) => co.paymentMethod("bad id!"), { base: sbx.url, token: tok });
+  const all = consoleLines.join("\n");
+  assert.ok(!all.includes(tok), "token on the console");
+  assert.ok(!all.includes("_secret_"), "client secret on the console");
+  // Chromium itself logs failed HTTP statuses (the 404 test above); nothing else may appear.
+  const fromModule = consoleLines.filter((l) => !/^Failed to load resource: the server responded with a status of \d+/.test(l));
+  assert.deepEqual(fromModule, []);
+});
+
+test("importing in Node (server-side rendering) does not crash; with fetch it even works", async () => {
+  const mod = await import(join(ROOT, "pkg/cl_checkout.js"));
+  assert.equal(typeof mod.Checkout, "function");
+  mod.initSync({ module: await readFile(join(ROOT, "pkg/cl_checkout_bg.wasm")) });
+  const co = new mod.Checkout({ baseUrl: sbx.url, accessToken: await token(sbx.url) });
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "klarna_payments" })).id;
+  assert.equal((await co.paymentMethod(order)).payment_source_type, "klarna_payments");
+});

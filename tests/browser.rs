@@ -95,9 +95,8 @@ async fn a_known_source_type_needs_no_second_get() {
     assert_eq!(Array::from(&methods).length(), 10);
     let order_after = settle(co.select_payment_method(order.clone().into(), "PmStripePa".into())).await.unwrap();
     assert_eq!(prop_str(&prop(&order_after, "payment_method"), "payment_source_type"), "stripe_payments");
-    let source = settle(co.create_payment_source(order.clone().into(), json(r#"{"return_url":"https://shop.example/r"}"#)))
-        .await
-        .unwrap();
+    let source =
+        settle(co.create_payment_source(order.clone().into(), json(r#"{"return_url":"https://shop.example/r"}"#))).await.unwrap();
     assert_eq!(prop_str(&source, "type"), "stripe_payments");
     let methods: Vec<String> = requests_for(&order).await.into_iter().map(|(m, _)| m).collect();
     assert_eq!(methods, ["GET", "PATCH", "POST"]);
@@ -107,10 +106,8 @@ async fn a_known_source_type_needs_no_second_get() {
 async fn pay_with_card(source: &JsValue, card: &str) {
     let secret = prop_str(source, "client_secret");
     let intent = secret.split("_secret_").next().unwrap().to_string();
-    let body = format!(
-        "key={}&client_secret={secret}&payment_method_data[card][number]={card}",
-        prop_str(source, "publishable_key")
-    );
+    let body =
+        format!("key={}&client_secret={secret}&payment_method_data[card][number]={card}", prop_str(source, "publishable_key"));
     let (status, _) =
         http("POST", &format!("/v1/payment_intents/{intent}/confirm"), Some(&body), "application/x-www-form-urlencoded").await;
     assert_eq!(status, 200);
@@ -258,7 +255,8 @@ async fn hostile_source_types_are_refused_before_any_request() {
         assert_eq!(requests_for(&order).await, vec![("GET".to_string(), format!("/api/orders/{order}"))], "{hostile}");
     }
     let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
-    let bad_paths = Array::from(&log).iter().filter(|e| prop_str(e, "path").contains("..") || prop_str(e, "target").contains("x=1")).count();
+    let bad_paths =
+        Array::from(&log).iter().filter(|e| prop_str(e, "path").contains("..") || prop_str(e, "target").contains("x=1")).count();
     assert_eq!(bad_paths, 0);
 }
 
@@ -325,7 +323,10 @@ async fn token_functions_are_called_and_their_failures_reported() {
     let tok = token(false).await;
     let provider = js_sys::Function::new_with_args("", &format!("return Promise.resolve({tok:?})"));
     let co = Checkout::new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
-    assert_eq!(prop_str(&settle(co.payment_method(order.clone().into())).await.unwrap(), "payment_source_type"), "stripe_payments");
+    assert_eq!(
+        prop_str(&settle(co.payment_method(order.clone().into())).await.unwrap(), "payment_source_type"),
+        "stripe_payments"
+    );
     let throwing = js_sys::Function::new_no_args("throw new Error('no session')");
     let co = Checkout::new(options(sandbox_url(), &throwing.into())).unwrap_or_else(|_| panic!());
     expect_error(&settle(co.payment_method(order.clone().into())).await.unwrap_err(), "invalid_input", None);
@@ -341,8 +342,7 @@ async fn secrets_in_server_answers_never_reach_the_error() {
     let body = format!(
         r#"{{\"errors\":[{{\"code\":\"X\",\"status\":\"422\",\"detail\":\"echo {tok} and pi_abc_secret_def\",\"title\":\"pi_abc_secret_def\"}}]}}"#
     );
-    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":422,"body":"{body}"}}"#))
-        .await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":422,"body":"{body}"}}"#)).await;
     let e = settle(checkout(&tok).payment_method(order.into())).await.unwrap_err();
     expect_error(&e, "api", Some(422));
     let everything = JSON::stringify(&prop(&e, "errors")).unwrap().as_string().unwrap() + &prop_str(&e, "message");

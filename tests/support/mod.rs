@@ -15,7 +15,11 @@ extern "C" {
 }
 
 pub fn sandbox_url() -> &'static str {
-    option_env!("CL_SANDBOX_URL").expect("CL_SANDBOX_URL is set by scripts/test.sh, which starts the sandbox")
+    // Read at compile time: the test page cannot see the runner's environment.
+    match option_env!("CL_SANDBOX_URL") {
+        Some(url) => url,
+        None => panic!("CL_SANDBOX_URL is set by scripts/test.sh, which starts the sandbox"),
+    }
 }
 
 /// Sends a request to the sandbox; returns the status and the body parsed as JSON (or null).

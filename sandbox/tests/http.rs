@@ -1,0 +1,240 @@
+//! cl-sandbox over real HTTP on 127.0.0.1: bad input gets the API's errors,
+//! faults behave as armed, and concurrent checkouts lose or duplicate nothing.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Answer {
+    status: u16,
+    head: String,
+    body: Value,
+}
+
+/// One request on its own connection; the body is parsed as JSON (or Null).
+fn send(addr: SocketAddr, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        req.push_str(&format!("{k}: {v}\r\n"));
+    }
+    req.push_str("\r\n");
+    stream.write_all(req.as_bytes()).unwrap();
+    // The server may answer (413) and close before reading a huge body.
+    let _ = stream.write_all(body);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    Answer { status, head: head.to_string(), body: serde_json::from_str(body).unwrap_or(Value::Null) }
+}
+
+const JSON_API: &str = "application/vnd.api+json";
+
+fn api(addr: SocketAddr, token: &str, method: &str, path: &str, body: &str) -> Answer {
+    let auth = format!("Bearer {token}");
+    send(addr, method, path, &[("Accept", JSON_API), ("Content-Type", JSON_API), ("Authorization", &auth)], body.as_bytes())
+}
+
+fn admin(addr: SocketAddr, method: &str, path: &str, body: Value) -> Value {
+    let answer = send(addr, method, path, &[("Content-Type", "application/json")], body.to_string().as_bytes());
+    assert!(answer.status < 300, "{path}: {}", answer.status);
+    answer.body
+}
+
+fn token(addr: SocketAddr) -> String {
+    let body = json!({"grant_type": "client_credentials", "client_id": "sandbox_sales_channel_client_id", "scope": "market:id:MarketSbxA"});
+    let answer = send(addr, "POST", "/oauth/token", &[("Content-Type", "application/json")], body.to_string().as_bytes());
+    assert_eq!(answer.status, 200);
+    answer.body["access_token"].as_str().unwrap().to_string()
+}
+
+fn start() -> SocketAddr {
+    let options = cl_sandbox::Options { port: 0, ..Default::default() };
+    cl_sandbox::start(options).unwrap().0
+}
+
+fn first_error(answer: &Answer) -> &Value {
+    &answer.body["errors"][0]
+}
+
+#[test]
+fn starts_fast_and_serves_its_seed() {
+    let t = Instant::now();
+    let addr = start();
+    let seed = admin(addr, "GET", "/sandbox/seed", Value::Null);
+    assert!(t.elapsed() < Duration::from_millis(500), "{:?}", t.elapsed());
+    assert_eq!(seed["client_id"], "sandbox_sales_channel_client_id");
+    assert_eq!(seed["customer"]["email"], "shopper@example.com");
+    let orders = seed["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 22);
+    assert!(orders.iter().any(|o| o["payment_source_type"] == "stripe_payments" && o["customer_email"].is_null()));
+    assert!(orders.iter().any(|o| o["payment_source_type"] == "wire_transfers" && o["customer_email"] == "shopper@example.com"));
+}
+
+#[test]
+fn bad_input_gets_the_errors_the_api_sends() {
+    let addr = start();
+    let tok = token(addr);
+    let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let create = |body: &str| api(addr, &tok, "POST", "/api/stripe_payments", body);
+
+    let malformed = create("{\"data\":");
+    assert_eq!((malformed.status, first_error(&malformed)["code"].as_str()), (400, Some("BAD_REQUEST")));
+    assert_eq!(first_error(&malformed)["status"], "400", "status is a string");
+
+    let wrong_type = create(r#"{"data":{"type":"stripe_payments","attributes":[1,2]}}"#);
+    assert_eq!(wrong_type.status, 400);
+    assert_eq!(first_error(&wrong_type)["source"]["pointer"], "/data/attributes");
+
+    let type_mismatch = create(r#"{"data":{"type":"orders","attributes":{}}}"#);
+    assert_eq!(type_mismatch.status, 409);
+
+    let unknown = create(&format!(
+        r#"{{"data":{{"type":"stripe_payments","attributes":{{"surprise":1}},"relationships":{{"order":{{"data":{{"type":"orders","id":"{order}"}}}}}}}}}}"#
+    ));
+    assert_eq!((unknown.status, first_error(&unknown)["code"].as_str()), (400, Some("PARAM_NOT_ALLOWED")));
+    assert_eq!(first_error(&unknown)["source"]["pointer"], "/data/attributes/surprise");
+
+    let no_order = create(r#"{"data":{"type":"stripe_payments","attributes":{}}}"#);
+    assert_eq!((no_order.status, first_error(&no_order)["code"].as_str()), (422, Some("VALIDATION_ERROR")));
+    assert_eq!(first_error(&no_order)["source"]["pointer"], "/data/relationships/order");
+
+    let huge = vec![b'x'; 2 * 1024 * 1024];
+    let auth = format!("Bearer {tok}");
+    let too_big = send(
+        addr,
+        "POST",
+        "/api/stripe_payments",
+        &[("Accept", JSON_API), ("Content-Type", JSON_API), ("Authorization", &auth)],
+        &huge,
+    );
+    assert_eq!(too_big.status, 413);
+
+    let not_acceptable =
+        send(addr, "GET", &format!("/api/orders/{order}"), &[("Authorization", &auth), ("Accept", "text/html")], b"");
+    assert_eq!(not_acceptable.status, 406);
+    let unsupported = send(
+        addr,
+        "PATCH",
+        &format!("/api/orders/{order}"),
+        &[("Authorization", &auth), ("Accept", JSON_API), ("Content-Type", "application/json")],
+        b"{}",
+    );
+    assert_eq!(unsupported.status, 415);
+
+    let bad_include = api(addr, &tok, "GET", &format!("/api/orders/{order}?include=nonsense"), "");
+    assert_eq!((bad_include.status, first_error(&bad_include)["code"].as_str()), (400, Some("INVALID_INCLUDE")));
+
+    let unknown_order = api(addr, &tok, "GET", "/api/orders/Nope123456", "");
+    assert_eq!((unknown_order.status, first_error(&unknown_order)["code"].as_str()), (404, Some("RECORD_NOT_FOUND")));
+
+    let forbidden_trigger = api(
+        addr,
+        &tok,
+        "PATCH",
+        &format!("/api/orders/{order}"),
+        &format!(r#"{{"data":{{"type":"orders","id":"{order}","attributes":{{"_approve":true}}}}}}"#),
+    );
+    assert_eq!(forbidden_trigger.status, 400);
+
+    // Garbage on the wire, then the server still answers.
+    let mut raw = TcpStream::connect(addr).unwrap();
+    raw.write_all(b"\x00\x01garbage\r\n\r\n").unwrap();
+    let mut out = Vec::new();
+    let _ = raw.read_to_end(&mut out);
+    assert!(String::from_utf8_lossy(&out).starts_with("HTTP/1.1 400"));
+    assert_eq!(api(addr, &tok, "GET", &format!("/api/orders/{order}"), "").status, 200);
+}
+
+#[test]
+fn tokens_expire_and_unknown_ones_are_refused() {
+    let addr = start();
+    admin(addr, "POST", "/sandbox/config", json!({"token_ttl_seconds": 0}));
+    let expired = token(addr);
+    let answer = api(addr, &expired, "GET", "/api/payment_methods", "");
+    assert_eq!((answer.status, first_error(&answer)["code"].as_str()), (401, Some("INVALID_TOKEN")));
+    let answer = api(addr, "made-up", "GET", "/api/payment_methods", "");
+    assert_eq!((answer.status, first_error(&answer)["code"].as_str()), (401, Some("UNAUTHORIZED")));
+    let bad_client = send(
+        addr,
+        "POST",
+        "/oauth/token",
+        &[("Content-Type", "application/json")],
+        br#"{"grant_type":"client_credentials","client_id":"x"}"#,
+    );
+    assert_eq!(bad_client.status, 401);
+}
+
+#[test]
+fn rate_limit_answers_429_with_headers() {
+    let addr = start();
+    admin(addr, "POST", "/sandbox/config", json!({"rate_limit": 3}));
+    let tok = token(addr);
+    let statuses: Vec<u16> = (0..5).map(|_| api(addr, &tok, "GET", "/api/payment_methods", "").status).collect();
+    assert_eq!(statuses, [200, 200, 200, 429, 429]);
+    let limited = api(addr, &tok, "GET", "/api/payment_methods", "");
+    assert!(
+        limited.head.contains("X-Ratelimit-Limit: 3") && limited.head.contains("X-Ratelimit-Remaining: 0"),
+        "{}",
+        limited.head
+    );
+}
+
+#[test]
+fn faults_fire_as_armed_then_stop() {
+    let addr = start();
+    let tok = token(addr);
+    admin(addr, "POST", "/sandbox/faults", json!({"path": "/api/payment_methods", "fault": "status", "status": 503, "times": 2}));
+    let statuses: Vec<u16> = (0..3).map(|_| api(addr, &tok, "GET", "/api/payment_methods", "").status).collect();
+    assert_eq!(statuses, [503, 503, 200]);
+    admin(addr, "POST", "/sandbox/faults", json!({"path": "/api/payment_methods", "fault": "drop"}));
+    assert_eq!(api(addr, &tok, "GET", "/api/payment_methods", "").status, 0, "dropped: no answer at all");
+    admin(addr, "POST", "/sandbox/faults", json!({"path": "/api/payment_methods", "fault": "truncate"}));
+    let cut = api(addr, &tok, "GET", "/api/payment_methods", "");
+    assert_eq!((cut.status, cut.body.is_null()), (200, true), "status sent, body cut");
+}
+
+#[test]
+fn concurrent_checkouts_lose_and_duplicate_nothing() {
+    let addr = start();
+    let tok = token(addr);
+    let workers: Vec<_> = (0..16)
+        .map(|_| {
+            let tok = tok.clone();
+            std::thread::spawn(move || {
+                let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"].as_str().unwrap().to_string();
+                let body = format!(
+                    r#"{{"data":{{"type":"stripe_payments","attributes":{{}},"relationships":{{"order":{{"data":{{"type":"orders","id":"{order}"}}}}}}}}}}"#
+                );
+                let source = api(addr, &tok, "POST", "/api/stripe_payments", &body);
+                assert_eq!(source.status, 201);
+                let attrs = &source.body["data"]["attributes"];
+                let secret = attrs["client_secret"].as_str().unwrap();
+                let intent = secret.split("_secret_").next().unwrap();
+                let form = format!("key={}&client_secret={secret}&payment_method_data[card][number]=4242424242424242", attrs["publishable_key"].as_str().unwrap());
+                let confirm = send(addr, "POST", &format!("/v1/payment_intents/{intent}/confirm"), &[("Content-Type", "application/x-www-form-urlencoded")], form.as_bytes());
+                assert_eq!(confirm.status, 200);
+                let place = format!(r#"{{"data":{{"type":"orders","id":"{order}","attributes":{{"_place":true}}}}}}"#);
+                let placed = api(addr, &tok, "PATCH", &format!("/api/orders/{order}"), &place);
+                assert_eq!(placed.body["data"]["attributes"]["status"], "placed");
+                (order, intent.to_string())
+            })
+        })
+        .collect();
+    let results: Vec<(String, String)> = workers.into_iter().map(|w| w.join().unwrap()).collect();
+    let intents: std::collections::HashSet<_> = results.iter().map(|(_, pi)| pi.clone()).collect();
+    assert_eq!(intents.len(), 16, "one intent per checkout");
+    for (order, _) in &results {
+        let state = admin(addr, "GET", &format!("/sandbox/orders/{order}"), Value::Null);
+        assert_eq!(state["status"], "placed");
+        assert_eq!(state["payment_sources"].as_array().unwrap().len(), 1, "exactly one payment source");
+    }
+}

@@ -146,6 +146,11 @@ pub fn decode_order(doc: &Document) -> Result<(Json, Option<SourceType>), Checko
     Ok((order, source_type))
 }
 
+/// The order with what a checkout page shows: line items, payment method and source.
+pub fn order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query("include", "line_items,payment_method,payment_source"))
+}
+
 pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     let req = order_path(Method::Patch, order_id)?.query("include", "available_customer_payment_sources");
     let attrs = Json::object([("_save_payment_source_to_customer_wallet", Json::Bool(true))]);

@@ -86,6 +86,30 @@ impl ApiErrorObject {
     }
 }
 
+/// What Stripe.js said about a failed payment (kind `stripe`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StripeDetails {
+    /// Stripe's error `type`, e.g. `card_error`.
+    pub error_type: Option<String>,
+    pub code: Option<String>,
+    pub decline_code: Option<String>,
+    pub message: Option<String>,
+    pub payment_intent_status: Option<String>,
+}
+
+impl StripeDetails {
+    pub fn to_json(&self) -> Json {
+        let text = |v: &Option<String>| v.as_deref().map_or(Json::Null, |s| Json::String(redact(s)));
+        Json::object([
+            ("type", text(&self.error_type)),
+            ("code", text(&self.code)),
+            ("decline_code", text(&self.decline_code)),
+            ("message", text(&self.message)),
+            ("payment_intent_status", text(&self.payment_intent_status)),
+        ])
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutError {
     pub kind: ErrorKind,
@@ -93,11 +117,12 @@ pub struct CheckoutError {
     /// The HTTP status, when an answer arrived.
     pub status: Option<u16>,
     pub errors: Vec<ApiErrorObject>,
+    pub stripe: Option<StripeDetails>,
 }
 
 impl CheckoutError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        CheckoutError { kind, message: message.into(), status: None, errors: Vec::new() }
+        CheckoutError { kind, message: message.into(), status: None, errors: Vec::new(), stripe: None }
     }
 
     pub fn invalid_input(message: impl Into<String>) -> Self {
@@ -163,7 +188,7 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
     }
     message.push_str(". ");
     message.push_str(advice(status, errors.first().and_then(|e| e.code.as_deref())));
-    CheckoutError { kind: ErrorKind::Api, message, status: Some(status), errors }
+    CheckoutError { kind: ErrorKind::Api, message, status: Some(status), errors, stripe: None }
 }
 
 fn advice(status: u16, code: Option<&str>) -> &'static str {

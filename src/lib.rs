@@ -3,7 +3,8 @@
 //!
 //! The crate is split in two:
 //! - a pure core ([`json`], [`error`], [`validate`], [`request`], [`jsonapi`],
-//!   [`api`]) that builds requests and decodes answers, tested natively;
+//!   [`api`], [`stripe`]) that builds requests, decodes answers and makes the
+//!   Stripe handoff's decisions, tested natively;
 //! - a thin browser edge (`browser`, wasm32 only) that sends those requests
 //!   with `fetch` and converts values to and from JavaScript.
 
@@ -12,6 +13,7 @@ pub mod error;
 pub mod json;
 pub mod jsonapi;
 pub mod request;
+pub mod stripe;
 pub mod validate;
 
 #[cfg(test)]

@@ -124,5 +124,7 @@ pub fn error_to_js(e: CheckoutError) -> JsValue {
     let _ = Reflect::set(&err, &"kind".into(), &e.kind.as_str().into());
     let _ = Reflect::set(&err, &"status".into(), &status);
     let _ = Reflect::set(&err, &"errors".into(), &errors);
+    let stripe = e.stripe.as_ref().map_or(JsValue::NULL, |d| json_to_js(&d.to_json()));
+    let _ = Reflect::set(&err, &"stripe".into(), &stripe);
     err.into()
 }

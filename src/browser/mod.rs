@@ -4,6 +4,7 @@
 
 mod convert;
 mod http;
+mod stripe;
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -34,13 +35,16 @@ enum AccessToken {
     Provider(Function),
 }
 
-struct Inner {
+pub(super) struct Inner {
     base: BaseUrl,
     token: AccessToken,
     timeout_ms: u32,
     /// `payment_source_type` per order, so `createPaymentSource` needs no
     /// second GET after `paymentMethod` or `selectPaymentMethod`.
     source_types: RefCell<HashMap<String, SourceType>>,
+    /// The order of each payment source this `Checkout` created or switched
+    /// to, so `mountStripe` knows which order to place.
+    source_orders: RefCell<HashMap<String, String>>,
 }
 
 /// A checkout session against one Commerce Layer organization.
@@ -85,7 +89,18 @@ impl Checkout {
                 None => me.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
             };
             let doc = me.call(api::create_payment_source_request(source_type, &order_id, attributes)?).await?;
-            Ok(json_to_js(&api::decode_payment_source(&doc, source_type)?))
+            let source = api::decode_payment_source(&doc, source_type)?;
+            me.remember_source(&source, &order_id);
+            Ok(json_to_js(&source))
+        })
+    }
+
+    /// The order with its line items, payment method and payment source.
+    #[wasm_bindgen(unchecked_return_type = "Promise<Order>")]
+    pub fn order(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move {
+            let order_id = arg_string(&order_id, "order id")?;
+            me.order_call(&order_id, api::order_request(&order_id)?).await
         })
     }
 
@@ -115,10 +130,7 @@ impl Checkout {
     /// with the wallet.
     #[wasm_bindgen(js_name = saveToWallet, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
     pub fn save_to_wallet(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move {
-            let doc = me.call(api::save_to_wallet_request(&arg_string(&order_id, "order id")?)?).await?;
-            Ok(list_to_js(api::decode_wallet(&doc)?))
-        })
+        self.run(move |me| async move { me.save_to_wallet(&arg_string(&order_id, "order id")?).await })
     }
 
     #[wasm_bindgen(js_name = walletSources, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
@@ -158,9 +170,37 @@ impl Checkout {
     /// Places the order; resolves with the placed order.
     #[wasm_bindgen(js_name = placeOrder, unchecked_return_type = "Promise<Order>")]
     pub fn place_order(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
+        self.run(move |me| async move { me.place_once(&arg_string(&order_id, "order id")?).await })
+    }
+
+    /// Mounts Stripe's Payment Element for a `stripe_payments` source into
+    /// `target` and returns the handle that confirms the payment.
+    #[wasm_bindgen(js_name = mountStripe)]
+    pub fn mount_stripe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StripeLike")] stripe: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "PaymentSource")] payment_source: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string | HTMLElement")] target: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "MountStripeOptions")] options: JsValue,
+    ) -> Result<stripe::StripePayment, JsValue> {
+        stripe::PaymentState::mount(self.inner.clone(), stripe, &payment_source, &target, &options)
+            .map(stripe::StripePayment::new)
+            .map_err(error_to_js)
+    }
+
+    /// On the page Stripe sends the shopper back to: checks the PaymentIntent
+    /// named in the URL and places the order. Resolves `null` when the URL is
+    /// not a Stripe return. Never confirms; never places twice.
+    #[wasm_bindgen(js_name = resumeStripe, unchecked_return_type = "Promise<StripeOutcome | null>")]
+    pub fn resume_stripe(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "StripeLike")] stripe: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
+    ) -> Promise {
         self.run(move |me| async move {
             let order_id = arg_string(&order_id, "order id")?;
-            me.order_call(&order_id, api::place_order_request(&order_id)?).await
+            stripe::resume(me, stripe, order_id, url).await
         })
     }
 }
@@ -189,13 +229,51 @@ impl Inner {
         Ok(found)
     }
 
-    /// A PATCH answered with the order: remembers its payment source type.
+    /// A call answered with the order: remembers its payment source type
+    /// and which order its payment source belongs to.
     async fn order_call(&self, order_id: &str, req: ApiRequest) -> Outcome {
         let (order, source_type) = api::decode_order(&self.call(req).await?)?;
         if let Some(t) = source_type {
             self.source_types.borrow_mut().insert(order_id.to_string(), t);
         }
+        if let Some(source) = order.get("payment_source") {
+            self.remember_source(source, order_id);
+        }
         Ok(json_to_js(&order))
+    }
+
+    fn remember_source(&self, source: &Json, order_id: &str) {
+        if let Some(id) = source.get("id").and_then(Json::as_str) {
+            self.source_orders.borrow_mut().insert(id.to_string(), order_id.to_string());
+        }
+    }
+
+    async fn save_to_wallet(&self, order_id: &str) -> Outcome {
+        let doc = self.call(api::save_to_wallet_request(order_id)?).await?;
+        Ok(list_to_js(api::decode_wallet(&doc)?))
+    }
+
+    /// Places the order. If the API refuses because it is already placed
+    /// (another tab, a double submit), that order is the result: one
+    /// shopper intent places an order once, and never fails for it.
+    async fn place_once(&self, order_id: &str) -> Outcome {
+        match self.order_call(order_id, api::place_order_request(order_id)?).await {
+            Err(e) if e.status == Some(422) => {
+                let order = self.order_call(order_id, api::order_request(order_id)?).await?;
+                let status = get(&order, "status").as_string().unwrap_or_default();
+                if status == "placed" || status == "approved" {
+                    Ok(order)
+                } else {
+                    Err(e)
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Whether `text` contains the fixed access token.
+    fn token_in(&self, text: &str) -> bool {
+        matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && text.contains(t.as_str()))
     }
 
     async fn call(&self, req: ApiRequest) -> Result<Document, CheckoutError> {
@@ -251,10 +329,10 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }
     };
-    Ok(Inner { base, token, timeout_ms, source_types: RefCell::new(HashMap::new()) })
+    Ok(Inner { base, token, timeout_ms, source_types: RefCell::new(HashMap::new()), source_orders: RefCell::new(HashMap::new()) })
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 

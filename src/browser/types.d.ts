@@ -126,7 +126,53 @@ export interface CheckoutError extends Error {
   /** The HTTP status when the API answered, else null. */
   status: number | null;
   errors: ApiError[];
+  /** For kind "stripe": what Stripe.js reported; otherwise null. */
+  stripe: StripeErrorDetails | null;
 }
 
 /** Tells this module's errors apart from others. */
 export function isCheckoutError(value: unknown): value is CheckoutError;
+
+/** The part of a Stripe.js instance the module calls; `Stripe(publishable_key)` (real or the sandbox's stand-in) fits. */
+export interface StripeLike {
+  elements(options: { clientSecret: string; [option: string]: unknown }): unknown;
+  confirmPayment(options: { elements: any; confirmParams: { return_url: string }; redirect: "if_required" }): Promise<unknown>;
+  retrievePaymentIntent(clientSecret: string): Promise<unknown>;
+}
+
+export interface MountStripeOptions {
+  /** The order to place; defaults to the order this Checkout created the source for. */
+  orderId?: string;
+  /** Passed to `stripe.elements()` (e.g. `appearance`, `fonts`, `locale`); `clientSecret` is added. */
+  elementsOptions?: { [option: string]: unknown };
+  /** Passed to `elements.create("payment", …)` (default `{ layout: "tabs" }`). */
+  paymentElementOptions?: { [option: string]: unknown };
+  /** How long a `processing` payment is waited for (default 30000 ms). */
+  processingTimeoutMs?: number;
+}
+
+export interface ConfirmOptions {
+  /** Absolute URL Stripe returns to after a redirect-based method; call `resumeStripe` there. Never put the token in it. */
+  returnUrl: string;
+  /** Save the card to the customer's wallet once the order is placed. */
+  saveToWallet?: boolean;
+}
+
+export interface StripeOutcome {
+  /** The placed order. */
+  order: Order;
+  paymentIntent: { id: string; status: "requires_capture" | "succeeded" };
+  /** The wallet after saving, when `saveToWallet` was asked for and worked. */
+  wallet: CustomerPaymentSource[] | null;
+  /** Why saving to the wallet failed; the order is placed regardless. */
+  walletError: CheckoutError | null;
+}
+
+/** Stripe's own account of a failed payment (errors of kind "stripe"). */
+export interface StripeErrorDetails {
+  type: string | null;
+  code: string | null;
+  decline_code: string | null;
+  message: string | null;
+  payment_intent_status: string | null;
+}

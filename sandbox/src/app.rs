@@ -39,6 +39,9 @@ fn route(shared: &Shared, req: &Request) -> Response {
         return Response::empty(204);
     }
     let segments: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(asset) = stripe_asset(req, &segments) {
+        return asset;
+    }
     if segments.first() == Some(&"sandbox") {
         if !req.peer.ip().is_loopback() {
             return error(403, "FORBIDDEN", "Forbidden", "The sandbox admin answers loopback only", None, None);
@@ -87,6 +90,20 @@ fn route(shared: &Shared, req: &Request) -> Response {
         _ => {}
     }
     resp
+}
+
+/// The Stripe.js stand-in (`/v3/`, as js.stripe.com serves it) and its frames.
+fn stripe_asset(req: &Request, segments: &[&str]) -> Option<Response> {
+    if req.method != "GET" {
+        return None;
+    }
+    let (content_type, body) = match segments {
+        ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => ("text/javascript; charset=utf-8", include_str!("../assets/stripe.js")),
+        ["stripe", "frame.html"] => ("text/html; charset=utf-8", include_str!("../assets/frame.html")),
+        ["stripe", "challenge.html"] => ("text/html; charset=utf-8", include_str!("../assets/challenge.html")),
+        _ => return None,
+    };
+    Some(Response::new(200, content_type, body))
 }
 
 fn api_route(store: &mut Store, req: &Request, rest: &[&str]) -> Response {

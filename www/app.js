@@ -218,12 +218,15 @@ async function main() {
     }
   });
 
-  ui.main.setAttribute("aria-busy", "false");
-  document.body.dataset.ready = "true";
 }
 
-main().catch((e) => {
-  ui.main.setAttribute("aria-busy", "false");
-  document.body.dataset.ready = "true";
-  showError(e);
-});
+main()
+  .catch((e) => {
+    // Nothing to pay for: show only the error, not an empty summary and form.
+    if (!$("order-number").textContent) ui.main.classList.add("failed");
+    showError(e);
+  })
+  .finally(() => {
+    ui.main.setAttribute("aria-busy", "false");
+    document.body.dataset.ready = "true";
+  });

@@ -1,0 +1,260 @@
+// The demo checkout driven as a shopper would, in headless Chromium, with the
+// sandbox's state checked after each flow. Screenshots of the main states go
+// to test-results/screenshots/ at desktop and phone widths.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { ROOT, sandbox, browser, admin } from "./helpers.mjs";
+
+const SHOTS = join(ROOT, "test-results/screenshots");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let sbx, demo, demoUrl, chrome;
+const consoleLines = [];
+
+before(async () => {
+  await mkdir(SHOTS, { recursive: true });
+  sbx = await sandbox();
+  demo = spawn(process.execPath, [join(ROOT, "www/serve.mjs"), "0", sbx.url], { stdio: ["ignore", "pipe", "inherit"] });
+  demoUrl = await new Promise((resolve) => {
+    let out = "";
+    demo.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/demo checkout: (http:\/\/\S+?)\//);
+      if (m) resolve(m[1]);
+    });
+  });
+  chrome = await browser();
+});
+
+after(async () => {
+  await chrome?.close();
+  demo?.kill();
+  sbx?.stop();
+});
+
+async function open(path = "/", viewport = DESKTOP) {
+  const page = await chrome.newPage({ viewport });
+  page.on("console", (m) => consoleLines.push(m.text()));
+  page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
+  await page.goto(`${demoUrl}${path}`);
+  await page.waitForSelector("body[data-ready]");
+  return page;
+}
+
+const orderOf = (page) => new URL(page.url()).searchParams.get("order");
+const card = (page) => page.frameLocator('iframe[name^="__privateStripeFrame"]');
+
+async function typeCard(page, number) {
+  const frame = card(page);
+  await frame.locator("#Field-numberInput").fill(number);
+  await frame.locator("#Field-expiryInput").fill("1234");
+  await frame.locator("#Field-cvcInput").fill("123");
+}
+
+async function chooseCard(page) {
+  await page.getByLabel("Credit card (Stripe)").check();
+  await card(page).locator("#Field-numberInput").waitFor();
+}
+
+async function placed(page) {
+  await page.locator("#done:not([hidden])").waitFor({ timeout: 15000 });
+  return page.locator("#done-number").textContent();
+}
+
+async function errorText(page) {
+  await page.locator("#error:not([hidden])").waitFor({ timeout: 15000 });
+  return page.locator("#error p").textContent();
+}
+
+const state = (order) => admin(sbx.url, "GET", `/orders/${order}`);
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+test("pay with 4242 and place the order", async () => {
+  const page = await open();
+  await shot(page, "01-checkout-desktop");
+  await chooseCard(page);
+  await typeCard(page, "4242 4242 4242 4242");
+  await shot(page, "02-card-entered-desktop");
+  await page.click("#place");
+  assert.match(await placed(page), /^#\d+$/);
+  await shot(page, "03-placed-desktop");
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "placed");
+  assert.equal(s.payment_status, "authorized");
+  assert.equal(s.payment_sources.length, 1);
+  assert.equal(s.payment_sources[0].intent_status, "requires_capture");
+  await page.close();
+});
+
+test("a declined card shows why, and a retry with a good card pays the same payment", async () => {
+  const page = await open("/", PHONE);
+  await chooseCard(page);
+  await typeCard(page, "4000 0000 0000 0002");
+  await page.click("#place");
+  assert.match(await errorText(page), /declined/i);
+  await shot(page, "04-declined-phone");
+  assert.equal((await state(orderOf(page))).status, "pending");
+  await typeCard(page, "4242 4242 4242 4242");
+  await page.click("#place");
+  await placed(page);
+  await shot(page, "05-placed-phone");
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "placed");
+  assert.equal(s.payment_sources.length, 1, "the retry used the same payment source");
+  await page.close();
+});
+
+test("insufficient funds reads as such", async () => {
+  const page = await open();
+  await chooseCard(page);
+  await typeCard(page, "4000 0000 0000 9995");
+  await page.click("#place");
+  assert.match(await errorText(page), /insufficient funds/i);
+  await page.close();
+});
+
+test("3-D Secure: completing the challenge pays", async () => {
+  const page = await open();
+  await chooseCard(page);
+  await typeCard(page, "4000 0027 6000 3184");
+  await page.click("#place");
+  const challenge = page.frameLocator('iframe[name="stripe-challenge-frame"]');
+  await challenge.locator("#test-source-authorize-3ds:not([disabled])").waitFor();
+  await shot(page, "06-3ds-challenge-desktop");
+  await challenge.locator("#test-source-authorize-3ds").click();
+  await placed(page);
+  assert.equal((await state(orderOf(page))).payment_status, "authorized");
+  await page.close();
+});
+
+test("3-D Secure: failing the challenge leaves the order unpaid and says so", async () => {
+  const page = await open();
+  await chooseCard(page);
+  await typeCard(page, "4000 0027 6000 3184");
+  await page.click("#place");
+  const challenge = page.frameLocator('iframe[name="stripe-challenge-frame"]');
+  await challenge.locator("#test-source-fail-3ds:not([disabled])").click();
+  assert.match(await errorText(page), /authenticat/i);
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "pending");
+  assert.equal(s.payment_sources[0].intent_status, "requires_payment_method");
+  await page.close();
+});
+
+test("a customer saves a card, and the next order pays with it without typing it", async () => {
+  const first = await open("/?customer=1");
+  await chooseCard(first);
+  await typeCard(first, "5555 5555 5555 4444");
+  await first.check("#save-card");
+  await first.click("#place");
+  await placed(first);
+  await first.close();
+
+  const second = await open("/?customer=1", PHONE);
+  const saved = second.getByLabel("Saved card XXXX-XXXX-XXXX-4444").first();
+  await saved.waitFor();
+  await shot(second, "07-saved-card-phone");
+  await saved.check();
+  await second.click("#place");
+  await placed(second);
+  const s = await state(orderOf(second));
+  assert.equal(s.status, "placed");
+  assert.equal(s.payment_status, "authorized");
+  await second.close();
+});
+
+test("wire transfer places the order without Stripe", async () => {
+  const page = await open();
+  await page.getByLabel("Wire transfer").check();
+  await page.locator("#wire-panel:not([hidden])").waitFor();
+  await page.locator("#place:not([disabled])").waitFor();
+  await page.click("#place");
+  await placed(page);
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "placed");
+  assert.equal(s.payment_sources[0].type, "wire_transfers");
+  await page.close();
+});
+
+test("a wrong token and a missing order show clear errors", async () => {
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: null })).id;
+  const badToken = await open(`/?order=${order}&token=not-a-valid-token`);
+  assert.match(await errorText(badToken), /session has expired or is not valid/);
+  await shot(badToken, "08-wrong-token-desktop");
+  await badToken.close();
+  const missing = await open("/?order=NoSuchOrder1", PHONE);
+  assert.match(await errorText(missing), /could not find this order/);
+  await shot(missing, "09-missing-order-phone");
+  await missing.close();
+});
+
+test("returning from a redirect finishes the payment once and cleans the address bar", async () => {
+  // A redirect-based method was confirmed on Stripe's side; the shopper lands back on the page.
+  const page = await open();
+  await chooseCard(page);
+  const order = orderOf(page);
+  const source = (await state(order)).payment_sources[0];
+  assert.equal(source.type, "stripe_payments");
+  await page.close();
+  const intent = await confirmOutOfBand(order);
+  const back = await open(`/?order=${order}&payment_intent=${intent.id}&payment_intent_client_secret=${intent.client_secret}&redirect_status=succeeded`);
+  await placed(back);
+  assert.ok(!back.url().includes("_secret_"), "the secret left the address bar");
+  assert.equal((await state(order)).status, "placed");
+  await back.reload();
+  await back.waitForSelector("body[data-ready]");
+  await placed(back);
+  assert.equal((await state(order)).status, "placed");
+  await back.close();
+});
+
+/** Confirms the order's PaymentIntent with a good card, as a redirect-based method would have. */
+async function confirmOutOfBand(order) {
+  const token = await (await fetch(`${sbx.url}/oauth/token`, {
+    method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant_type: "client_credentials", client_id: "sandbox_sales_channel_client_id", scope: "market:id:MarketSbxA" }),
+  })).json();
+  const res = await fetch(`${sbx.url}/api/orders/${order}?include=payment_source`, {
+    headers: { Accept: "application/vnd.api+json", Authorization: `Bearer ${token.access_token}` },
+  });
+  const doc = await res.json();
+  const source = doc.included.find((r) => r.type === "stripe_payments").attributes;
+  const id = source.client_secret.split("_secret_")[0];
+  const body = new URLSearchParams({ key: source.publishable_key, client_secret: source.client_secret, "payment_method_data[card][number]": "4242424242424242" });
+  const confirmed = await (await fetch(`${sbx.url}/v1/payment_intents/${id}/confirm`, { method: "POST", body })).json();
+  assert.equal(confirmed.status, "requires_capture");
+  return { id, client_secret: source.client_secret };
+}
+
+test("a double click on Pay confirms and places once", async () => {
+  const page = await open();
+  await chooseCard(page);
+  await typeCard(page, "4242 4242 4242 4242");
+  await page.evaluate(() => {
+    const form = document.getElementById("pay-form");
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await placed(page);
+  const log = await admin(sbx.url, "GET", "/requests");
+  const order = orderOf(page);
+  const places = log.filter((r) => r.method === "PATCH" && r.path === `/api/orders/${order}` && r.body.includes("_place"));
+  const confirms = log.filter((r) => r.path.endsWith("/confirm") && r.status === 200);
+  assert.equal(places.filter((r) => r.status === 200).length, 1, "placed once");
+  assert.ok(confirms.length >= 1);
+  await page.close();
+});
+
+test("nothing secret or broken reached the console during the whole suite", () => {
+  const text = consoleLines.join("\n");
+  assert.ok(!text.includes("_secret_"), text);
+  assert.ok(!/eyJ[\w-]+\.[\w-]+\./.test(text), "no access token");
+  assert.deepEqual(consoleLines.filter((l) => l.startsWith("pageerror") || /Content Security Policy/i.test(l)), []);
+});

@@ -10,6 +10,8 @@
   /** @typedef {import("@stripe/stripe-js").PaymentIntentResult} PaymentIntentResult */
   /** @typedef {import("@stripe/stripe-js").StripeError} StripeError */
   /** @typedef {import("@stripe/stripe-js").PaymentIntent} PaymentIntent */
+  /** @typedef {import("@stripe/stripe-js").StripeElements} SjsElements */
+  /** @typedef {import("@stripe/stripe-js").ConfirmPaymentData} ConfirmPaymentData */
 
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
   const ORIGIN = new URL(script ? script.src : location.href).origin;
@@ -47,10 +49,7 @@
     }
   }
 
-  /**
-   * A tiny event emitter shared by elements.
-   * @template T
-   */
+  /** A tiny event emitter for elements. */
   class Emitter {
     constructor() {
       /** @type {Record<string, Array<{h: Function, once: boolean}>>} */
@@ -233,12 +232,34 @@
       return new Elements(this, options || {});
     }
 
+    // The four overloads of @stripe/stripe-js, so the page's code types the same.
     /**
-     * @param {{elements?: Elements, clientSecret?: string, confirmParams?: {return_url?: string}, redirect?: "always" | "if_required"}} options
+     * @overload
+     * @param {{elements: SjsElements, confirmParams?: Partial<ConfirmPaymentData>, redirect: "if_required"}} options
      * @returns {Promise<PaymentIntentResult>}
      */
+    /**
+     * @overload
+     * @param {{elements?: SjsElements, clientSecret: string, confirmParams?: Partial<ConfirmPaymentData>, redirect: "if_required"}} options
+     * @returns {Promise<PaymentIntentResult>}
+     */
+    /**
+     * @overload
+     * @param {{elements: SjsElements, confirmParams: ConfirmPaymentData, redirect?: "always"}} options
+     * @returns {Promise<never | {error: StripeError}>}
+     */
+    /**
+     * @overload
+     * @param {{elements?: SjsElements, clientSecret: string, confirmParams: ConfirmPaymentData, redirect?: "always"}} options
+     * @returns {Promise<never | {error: StripeError}>}
+     */
+    /**
+     * @param {{elements?: SjsElements, clientSecret?: string, confirmParams?: Partial<ConfirmPaymentData>, redirect?: "always" | "if_required"}} options
+     * @returns {Promise<any>}
+     */
     async confirmPayment(options) {
-      const { elements, confirmParams = {}, redirect = "always" } = options || {};
+      const { confirmParams = {}, redirect = "always" } = options || {};
+      const elements = /** @type {Elements | undefined} */ (/** @type {unknown} */ (options?.elements));
       const secret = options?.clientSecret || elements?._clientSecret;
       if (!elements && !secret) throw integrationError("confirmPayment needs elements or a clientSecret.");
       if (redirect !== "if_required" && !confirmParams.return_url) throw integrationError("confirmPayment: return_url is required when redirect is \"always\".");
@@ -339,5 +360,9 @@
     return new StripeInstance(key, options);
   }
   Stripe.version = 3;
+  // Conformance: instances fit @stripe/stripe-js's declarations of these methods.
+  /** @type {(key: string) => Pick<import("@stripe/stripe-js").Stripe, "retrievePaymentIntent" | "confirmPayment" | "registerAppInfo">} */
+  const conforming = Stripe;
+  void conforming;
   /** @type {any} */ (window).Stripe = Stripe;
 })();

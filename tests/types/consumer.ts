@@ -1,7 +1,8 @@
 // Type-checked with `tsc --noEmit --strict` against pkg/cl_checkout.d.ts:
 // every public method and error field, plus misuses the types must catch.
 import init, { Checkout, isCheckoutError } from "../../pkg/cl_checkout.js";
-import type { CheckoutError, CustomerPaymentSource, Order, PaymentMethod, PaymentSource } from "../../pkg/cl_checkout.js";
+import type { CheckoutError, CustomerPaymentSource, Order, PaymentMethod, PaymentSource, StripeOutcome, StripePayment } from "../../pkg/cl_checkout.js";
+import type { Stripe } from "@stripe/stripe-js";
 
 export async function flow(orderId: string): Promise<string> {
   await init();
@@ -24,13 +25,32 @@ export async function flow(orderId: string): Promise<string> {
   return [kind, selected.status, secret, wallet.length, reused.id, created.name, placed.payment_status].join();
 }
 
+/** The page's real Stripe.js instance fits the module's parameter type. */
+export async function pay(checkout: Checkout, stripe: Stripe, orderId: string): Promise<string> {
+  const order: Order = await checkout.order(orderId);
+  const source = await checkout.createPaymentSource(orderId);
+  const payment: StripePayment = checkout.mountStripe(stripe, source, "#payment-element", {
+    elementsOptions: { appearance: { theme: "stripe" } },
+    processingTimeoutMs: 20_000,
+  });
+  const outcome: StripeOutcome = await payment.confirm({ returnUrl: "https://shop.example/checkout", saveToWallet: true });
+  const status: "requires_capture" | "succeeded" = outcome.paymentIntent.status;
+  const walletError: CheckoutError | null = outcome.walletError;
+  const resumed: StripeOutcome | null = await checkout.resumeStripe(stripe, orderId);
+  payment.unmount();
+  // @ts-expect-error confirm needs the returnUrl
+  await payment.confirm({});
+  return [order.id, status, walletError?.kind, resumed?.order.status].join();
+}
+
 export function describe(e: unknown): string {
   if (isCheckoutError(e)) {
     const err: CheckoutError = e;
     const status: number | null = err.status;
     const codes: (string | null)[] = err.errors.map((x) => x.code);
     const pointer: string | undefined = err.errors[0]?.source?.pointer;
-    return `${err.kind} ${status} ${codes.join()} ${pointer}`;
+    const decline: string | null | undefined = err.stripe?.decline_code;
+    return `${err.kind} ${status} ${codes.join()} ${pointer} ${decline}`;
   }
   return String(e);
 }

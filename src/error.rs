@@ -117,7 +117,7 @@ pub struct CheckoutError {
     /// The HTTP status, when an answer arrived.
     pub status: Option<u16>,
     pub errors: Vec<ApiErrorObject>,
-    pub stripe: Option<StripeDetails>,
+    pub stripe: Option<Box<StripeDetails>>,
 }
 
 impl CheckoutError {

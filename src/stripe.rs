@@ -117,7 +117,7 @@ pub fn stripe_error(details: StripeDetails) -> CheckoutError {
     m.push_str(". ");
     m.push_str(advice);
     let mut e = CheckoutError::new(ErrorKind::Stripe, redact(&m));
-    e.stripe = Some(details);
+    e.stripe = Some(Box::new(details));
     e
 }
 
@@ -132,7 +132,7 @@ pub fn intent_failed(status: &str, last_error: Option<&str>) -> CheckoutError {
     }
     m.push_str(". Let the shopper pay again; the order was not placed.");
     let mut e = CheckoutError::new(ErrorKind::Stripe, redact(&m));
-    e.stripe = Some(StripeDetails { payment_intent_status: Some(status.to_string()), ..StripeDetails::default() });
+    e.stripe = Some(Box::new(StripeDetails { payment_intent_status: Some(status.to_string()), ..StripeDetails::default() }));
     e
 }
 

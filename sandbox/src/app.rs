@@ -98,7 +98,9 @@ fn stripe_asset(req: &Request, segments: &[&str]) -> Option<Response> {
         return None;
     }
     let (content_type, body) = match segments {
-        ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => ("text/javascript; charset=utf-8", include_str!("../assets/stripe.js")),
+        ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => {
+            ("text/javascript; charset=utf-8", include_str!("../assets/stripe.js"))
+        }
         ["stripe", "frame.html"] => ("text/html; charset=utf-8", include_str!("../assets/frame.html")),
         ["stripe", "challenge.html"] => ("text/html; charset=utf-8", include_str!("../assets/challenge.html")),
         _ => return None,

@@ -8,4 +8,4 @@ bash scripts/build.sh
 export CL_SANDBOX_PORT=${CL_SANDBOX_PORT:-8765}
 source scripts/sandbox-env.sh
 start_sandbox
-exec node www/serve.mjs "${DEMO_PORT:-8080}" "$CL_SANDBOX_URL"
+node www/serve.mjs "${DEMO_PORT:-8080}" "$CL_SANDBOX_URL"

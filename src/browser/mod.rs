@@ -7,8 +7,8 @@ mod http;
 mod stripe;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
@@ -35,16 +35,44 @@ enum AccessToken {
     Provider(Function),
 }
 
+/// A few values by key (orders of one page session): a list is smaller in
+/// the `.wasm` than a hash map and as fast at this size.
+pub(super) struct Remembered<T>(RefCell<Vec<(String, T)>>);
+
+impl<T> Default for Remembered<T> {
+    fn default() -> Self {
+        Remembered(RefCell::new(Vec::new()))
+    }
+}
+
+impl<T: Clone> Remembered<T> {
+    pub(super) fn get(&self, key: &str) -> Option<T> {
+        self.0.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    }
+
+    fn insert(&self, key: &str, value: T) {
+        let mut list = self.0.borrow_mut();
+        match list.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value,
+            None => list.push((key.to_string(), value)),
+        }
+    }
+
+    fn remove(&self, key: &str) {
+        self.0.borrow_mut().retain(|(k, _)| k != key);
+    }
+}
+
 pub(super) struct Inner {
     base: BaseUrl,
     token: AccessToken,
     timeout_ms: u32,
     /// `payment_source_type` per order, so `createPaymentSource` needs no
     /// second GET after `paymentMethod` or `selectPaymentMethod`.
-    source_types: RefCell<HashMap<String, SourceType>>,
+    source_types: Remembered<SourceType>,
     /// The order of each payment source this `Checkout` created or switched
     /// to, so `mountStripe` knows which order to place.
-    source_orders: RefCell<HashMap<String, String>>,
+    source_orders: Remembered<String>,
 }
 
 /// A checkout session against one Commerce Layer organization.
@@ -83,7 +111,7 @@ impl Checkout {
             let order_id = arg_string(&order_id, "order id")?;
             validate::id("order id", &order_id)?;
             let attributes = arg_object(&attributes, "attributes")?;
-            let known = me.source_types.borrow().get(&order_id).copied();
+            let known = me.source_types.get(&order_id);
             let source_type = match known {
                 Some(t) => t,
                 None => me.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
@@ -212,7 +240,8 @@ impl Checkout {
         F: FnOnce(Rc<Inner>) -> Fut,
         Fut: Future<Output = Outcome> + 'static,
     {
-        let fut = body(self.inner.clone());
+        // One boxed future type: a single future_to_promise in the .wasm for all methods.
+        let fut: Pin<Box<dyn Future<Output = Outcome>>> = Box::pin(body(self.inner.clone()));
         future_to_promise(async move { fut.await.map_err(error_to_js) })
     }
 }
@@ -221,11 +250,10 @@ impl Inner {
     async fn payment_method(&self, order_id: &str) -> Result<Option<api::PaymentMethod>, CheckoutError> {
         let doc = self.call(api::payment_method_request(order_id)?).await?;
         let found = api::decode_payment_method(&doc)?;
-        let mut cache = self.source_types.borrow_mut();
         match &found {
-            Some(pm) => cache.insert(order_id.to_string(), pm.source_type),
-            None => cache.remove(order_id),
-        };
+            Some(pm) => self.source_types.insert(order_id, pm.source_type),
+            None => self.source_types.remove(order_id),
+        }
         Ok(found)
     }
 
@@ -234,7 +262,7 @@ impl Inner {
     async fn order_call(&self, order_id: &str, req: ApiRequest) -> Outcome {
         let (order, source_type) = api::decode_order(&self.call(req).await?)?;
         if let Some(t) = source_type {
-            self.source_types.borrow_mut().insert(order_id.to_string(), t);
+            self.source_types.insert(order_id, t);
         }
         if let Some(source) = order.get("payment_source") {
             self.remember_source(source, order_id);
@@ -244,7 +272,7 @@ impl Inner {
 
     fn remember_source(&self, source: &Json, order_id: &str) {
         if let Some(id) = source.get("id").and_then(Json::as_str) {
-            self.source_orders.borrow_mut().insert(id.to_string(), order_id.to_string());
+            self.source_orders.insert(id, order_id.to_string());
         }
     }
 
@@ -329,7 +357,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }
     };
-    Ok(Inner { base, token, timeout_ms, source_types: RefCell::new(HashMap::new()), source_orders: RefCell::new(HashMap::new()) })
+    Ok(Inner { base, token, timeout_ms, source_types: Remembered::default(), source_orders: Remembered::default() })
 }
 
 pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {

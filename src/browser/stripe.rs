@@ -123,7 +123,7 @@ impl PaymentState {
             return Err(CheckoutError::invalid_input("mountStripe options must be a plain object."));
         }
         let source_id = text(source, "id").unwrap_or_default();
-        let remembered = checkout.source_orders.borrow().get(&source_id).cloned();
+        let remembered = checkout.source_orders.get(&source_id);
         let order_id = text(&options, "orderId").or(remembered).ok_or_else(|| {
             CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source.")
         })?;

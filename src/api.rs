@@ -102,7 +102,10 @@ pub fn create_payment_source_request(
 }
 
 pub fn decode_payment_source(doc: &Document, source_type: SourceType) -> Result<Json, CheckoutError> {
-    let source = doc.single(source_type.as_str())?;
+    decode_payment_source_json(doc.single(source_type.as_str())?, source_type)
+}
+
+fn decode_payment_source_json(source: Json, source_type: SourceType) -> Result<Json, CheckoutError> {
     if source_type == SourceType::StripePayments {
         let secret_ok = source.get("client_secret").and_then(Json::as_str).is_some_and(|s| !s.is_empty());
         if !secret_ok {
@@ -112,6 +115,22 @@ pub fn decode_payment_source(doc: &Document, source_type: SourceType) -> Result<
         }
     }
     Ok(source)
+}
+
+/// After a create whose answer was lost (connection dropped, timeout), the
+/// order tells whether the source was made: GET it with its payment source.
+pub fn order_payment_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query("include", "payment_source").query("fields[orders]", "payment_source"))
+}
+
+/// The order's payment source when it is of `source_type` (the one a lost
+/// create made); `None` when the create never reached the API.
+pub fn decode_order_payment_source(doc: &Document, source_type: SourceType) -> Result<Option<Json>, CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    let Some(source) = doc.related("payment_source", source_type.as_str()).ok().and_then(|list| list.into_iter().next()) else {
+        return Ok(None);
+    };
+    decode_payment_source_json(source, source_type).map(Some)
 }
 
 pub fn available_payment_methods_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
@@ -320,6 +339,24 @@ mod tests {
         assert_eq!(decode_payment_source(&no_secret, SourceType::StripePayments).unwrap_err().kind, ErrorKind::Decode);
         let wire = read(201, r#"{"data":{"id":"w1","type":"wire_transfers","attributes":{}}}"#).unwrap();
         assert!(decode_payment_source(&wire, SourceType::WireTransfers).is_ok());
+    }
+
+    #[test]
+    fn a_lost_create_is_found_on_the_order() {
+        let req = order_payment_source_request("o1").unwrap();
+        assert_eq!(url(&req), "https://shop.example/api/orders/o1?include=payment_source&fields[orders]=payment_source");
+        let made = read(
+            200,
+            r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":{"type":"stripe_payments","id":"s1"}}}},
+            "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_2"}}]}"#,
+        )
+        .unwrap();
+        let found = decode_order_payment_source(&made, SourceType::StripePayments).unwrap().unwrap();
+        assert_eq!(found.get("id").unwrap().as_str(), Some("s1"));
+        // A source of another type (an older choice) is not the lost one.
+        assert_eq!(decode_order_payment_source(&made, SourceType::AdyenPayments).unwrap(), None);
+        let none = read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":null}}}}"#).unwrap();
+        assert_eq!(decode_order_payment_source(&none, SourceType::StripePayments).unwrap(), None);
     }
 
     #[test]

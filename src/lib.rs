@@ -13,6 +13,7 @@ pub mod error;
 pub mod json;
 pub mod jsonapi;
 pub mod request;
+pub mod retry;
 pub mod stripe;
 pub mod validate;
 

@@ -186,11 +186,12 @@ async fn an_expired_token_is_invalid_token() {
     assert!(!message.contains(&expired));
 }
 
-/// Arms a one-shot fault on the order's path, then reads its payment method.
+/// Arms a fault on the order's path, then reads its payment method.
+/// `times` covers every attempt: GETs are retried on these failures.
 async fn payment_method_under_fault(fault: &str) -> JsValue {
     let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
     let co = checkout(&token(false).await);
-    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}",{fault}}}"#)).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","times":3,{fault}}}"#)).await;
     settle(co.payment_method(order.into())).await.unwrap_err()
 }
 
@@ -364,4 +365,110 @@ async fn resources_are_flattened_like_the_sdk_returns_them() {
     assert_eq!(prop(&pm, "price_amount_cents").as_f64(), Some(0.0));
     assert!(prop(&pm, "disabled_at").is_null());
     assert!(prop(&pm, "relationships").is_undefined() && prop(&pm, "attributes").is_undefined());
+}
+
+/// The GETs of `order` that reached the sandbox.
+async fn gets_of(order: &str) -> usize {
+    requests_for(order).await.iter().filter(|(m, _)| m == "GET").count()
+}
+
+#[wasm_bindgen_test]
+async fn gets_are_retried_through_server_errors_and_rate_limits() {
+    let co = checkout(&token(false).await);
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":503,"times":2}}"#)).await;
+    let pm = settle(co.payment_method(order.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&pm, "payment_source_type"), "wire_transfers");
+    assert_eq!(gets_of(&order).await, 3, "two failures, then the answer");
+
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":429,"retry_after":1}}"#)).await;
+    let started = js_sys::Date::now();
+    assert!(settle(co.payment_method(order.clone().into())).await.is_ok());
+    assert!(js_sys::Date::now() - started >= 1000.0, "Retry-After was honoured");
+
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"drop"}}"#)).await;
+    assert!(settle(co.payment_method(order.clone().into())).await.is_ok(), "a dropped connection is retried");
+    // Client errors are final: one request.
+    let e = settle(co.payment_method("NoSuchOrder9".into())).await.unwrap_err();
+    expect_error(&e, "api", Some(404));
+    assert_eq!(gets_of("NoSuchOrder9").await, 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_create_whose_answer_is_lost_is_recovered_not_repeated() {
+    let co = checkout(&token(false).await);
+    let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
+    settle(co.payment_method(order.clone().into())).await.unwrap();
+    // The API makes the source, then the connection drops before the answer.
+    admin("POST", "/faults", r#"{"path":"/api/stripe_payments","method":"POST","fault":"drop_after"}"#).await;
+    let source = settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap();
+    assert_eq!(prop_str(&source, "type"), "stripe_payments");
+    assert!(prop_str(&source, "client_secret").contains("_secret_"));
+    let state = admin("GET", &format!("/orders/{order}"), "").await;
+    let sources = Array::from(&prop(&state, "payment_sources"));
+    assert_eq!(sources.length(), 1, "exactly one payment source");
+    assert_eq!(prop_str(&sources.get(0), "id"), prop_str(&source, "id"));
+    let posts = requests_for(&order).await.iter().filter(|(m, _)| m == "POST").count();
+    assert_eq!(posts, 1, "the POST was not repeated");
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_creates_for_one_order_share_one_request() {
+    let co = checkout(&token(false).await);
+    let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
+    let calls: Vec<_> = (0..3).map(|_| co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).collect();
+    let mut ids = Vec::new();
+    for p in calls {
+        ids.push(prop_str(&settle(p).await.unwrap(), "id"));
+    }
+    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
+    let state = admin("GET", &format!("/orders/{order}"), "").await;
+    assert_eq!(Array::from(&prop(&state, "payment_sources")).length(), 1);
+    assert_eq!(requests_for(&order).await.iter().filter(|(m, _)| m == "POST").count(), 1);
+    // Once settled, a new call makes a new request (the shopper chose again).
+    settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap();
+    assert_eq!(requests_for(&order).await.iter().filter(|(m, _)| m == "POST").count(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_token_is_refreshed_once_through_the_token_function() {
+    admin("POST", "/config", r#"{"token_ttl_seconds":0}"#).await;
+    let expired = token(false).await;
+    admin("POST", "/config", r#"{"token_ttl_seconds":14400}"#).await;
+    let fresh = token(false).await;
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    // The function hands out the expired token first, then the fresh one.
+    let provider = js_sys::Function::new_with_args(
+        "",
+        &format!("globalThis.__tokenCalls = (globalThis.__tokenCalls || 0) + 1; return globalThis.__tokenCalls === 1 ? {expired:?} : {fresh:?};"),
+    );
+    let co = Checkout::new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
+    let pm = settle(co.payment_method(order.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&pm, "payment_source_type"), "wire_transfers");
+    let calls = js_sys::Reflect::get(&js_sys::global(), &"__tokenCalls".into()).unwrap().as_f64();
+    assert_eq!(calls, Some(2.0));
+    // A function that keeps giving an expired token gets one retry, then the error.
+    let stale = js_sys::Function::new_with_args("", &format!("return {expired:?}"));
+    let co = Checkout::new(options(sandbox_url(), &stale.into())).unwrap_or_else(|_| panic!());
+    let e = settle(co.payment_method(order.into())).await.unwrap_err();
+    assert!(expect_error(&e, "api", Some(401)).contains("INVALID_TOKEN"));
+}
+
+#[wasm_bindgen_test]
+async fn an_abort_signal_stops_a_call() {
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"delay","delay_ms":2000}}"#)).await;
+    let controller = web_sys::AbortController::new().unwrap();
+    let o = options(sandbox_url(), &token(false).await.into());
+    js_sys::Reflect::set(&o, &"signal".into(), &controller.signal()).unwrap();
+    let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+    let pending = co.payment_method(order.into());
+    let abort = js_sys::Function::new_with_args("c", "setTimeout(() => c.abort(), 100)");
+    abort.call1(&JsValue::NULL, &controller).unwrap();
+    let started = js_sys::Date::now();
+    let e = settle(pending).await.unwrap_err();
+    expect_error(&e, "aborted", None);
+    assert!(js_sys::Date::now() - started < 1500.0, "stopped without waiting for the answer");
 }

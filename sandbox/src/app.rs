@@ -85,7 +85,7 @@ fn route(shared: &Shared, req: &Request) -> Response {
     drop(store);
     log(shared, req, resp.status);
     match fault {
-        Some(FaultKind::DropAfter) => resp.fault = Delivery::Drop,
+        Some(FaultKind::DropAfter) => resp.fault = Delivery::CutAfterStatus,
         Some(FaultKind::Truncate) => resp.fault = Delivery::Truncate,
         _ => {}
     }

@@ -47,6 +47,10 @@ pub enum Delivery {
     Normal,
     /// Close the connection without a byte of answer.
     Drop,
+    /// Send only the status line, then close: the request was handled but
+    /// its answer is lost. (With no byte at all, browsers silently re-send
+    /// even a POST on a reused connection, which would hide the loss.)
+    CutAfterStatus,
     /// Send the head with the full Content-Length, half the body, then close.
     Truncate,
 }
@@ -111,6 +115,10 @@ fn connection(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
         let response = handler(&request);
         match response.fault {
             Delivery::Drop => return Ok(()),
+            Delivery::CutAfterStatus => {
+                writer.write_all(format!("HTTP/1.1 {} {}\r\n", response.status, reason(response.status)).as_bytes())?;
+                return writer.flush();
+            }
             Delivery::Truncate => {
                 write_response(&mut writer, &response, true)?;
                 return Ok(());

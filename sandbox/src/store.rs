@@ -93,6 +93,7 @@ pub enum FaultKind {
         body: Option<String>,
     },
     Drop,
+    /// Runs the request, then cuts the answer after its status line.
     DropAfter,
     Truncate,
 }

@@ -1,13 +1,14 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{JsString, Promise};
+use js_sys::{Function, JsString, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::request::ApiRequest;
+use crate::retry::WaitHints;
 use crate::validate::BaseUrl;
 
 /// Bodies past this size are refused rather than parsed (no checkout
@@ -18,10 +19,31 @@ const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
 extern "C" {
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
 }
 
-/// Status and body text of the answer.
-pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32) -> Result<(u16, String), CheckoutError> {
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub hints: WaitHints,
+}
+
+pub async fn sleep(ms: u32) {
+    let p = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
+    });
+    let _ = JsFuture::from(p).await;
+}
+
+/// Sends the request; `signal` (the caller's) and the timeout both stop it.
+pub async fn send(
+    base: &BaseUrl,
+    req: &ApiRequest,
+    token: &str,
+    timeout_ms: u32,
+    signal: Option<&AbortSignal>,
+) -> Result<Answer, CheckoutError> {
     let headers = Headers::new().map_err(|_| unavailable())?;
     for (name, value) in req.headers() {
         let _ = headers.set(name, value);
@@ -37,7 +59,14 @@ pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32
         init.set_body(&JsValue::from_str(body));
     }
     // One signal covers the request and reading its body.
-    init.set_signal(Some(&AbortSignal::timeout_with_u32(timeout_ms)));
+    let timeout = AbortSignal::timeout_with_u32(timeout_ms);
+    match signal {
+        Some(caller) => {
+            let both: js_sys::Array = [JsValue::from(timeout), JsValue::from(caller.clone())].into_iter().collect();
+            init.set_signal(Some(&AbortSignal::any(&both)));
+        }
+        None => init.set_signal(Some(&timeout)),
+    }
 
     let url = req.url(base);
     let response: Response = match JsFuture::from(global_fetch(&url, &init)).await {
@@ -45,6 +74,12 @@ pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32
         Err(e) => return Err(failed(&e, req, "could not be sent")),
     };
     let status = response.status();
+    let headers = response.headers();
+    let header = |name: &str| headers.get(name).ok().flatten();
+    let hints = WaitHints {
+        retry_after: header("Retry-After"),
+        ratelimit_interval: header("X-Ratelimit-Interval").filter(|_| header("X-Ratelimit-Remaining").as_deref() == Some("0")),
+    };
     let text = match response.text() {
         Ok(p) => JsFuture::from(p).await.map_err(|e| failed(&e, req, "was cut off while its answer was read"))?,
         Err(e) => return Err(failed(&e, req, "gave an unreadable answer")),
@@ -53,7 +88,7 @@ pub async fn send(base: &BaseUrl, req: &ApiRequest, token: &str, timeout_ms: u32
     if text.length() > MAX_BODY_CHARS {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
-    Ok((status, String::from(text)))
+    Ok(Answer { status, body: String::from(text), hints })
 }
 
 fn unavailable() -> CheckoutError {
@@ -68,7 +103,7 @@ fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
     let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
     let (kind, advice) = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),
-        "AbortError" => (ErrorKind::Aborted, ": it was aborted."),
+        "AbortError" => (ErrorKind::Aborted, ": the caller's AbortSignal stopped it."),
         _ => (
             ErrorKind::Network,
             ": the network failed, the page is offline, or the server did not allow this origin (CORS). Check the connection and baseUrl, then try again.",

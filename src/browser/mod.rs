@@ -14,12 +14,14 @@ use std::rc::Rc;
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use web_sys::AbortSignal;
 
 use crate::api::{self, CustomerPaymentSourceInput};
-use crate::error::CheckoutError;
+use crate::error::{CheckoutError, ErrorKind};
 use crate::json::Json;
 use crate::jsonapi::Document;
 use crate::request::ApiRequest;
+use crate::retry;
 use crate::validate::{self, BaseUrl, SourceType};
 use convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
 
@@ -67,12 +69,17 @@ pub(super) struct Inner {
     base: BaseUrl,
     token: AccessToken,
     timeout_ms: u32,
+    /// The caller's signal: aborting it stops every call of this Checkout.
+    signal: Option<AbortSignal>,
     /// `payment_source_type` per order, so `createPaymentSource` needs no
     /// second GET after `paymentMethod` or `selectPaymentMethod`.
     source_types: Remembered<SourceType>,
     /// The order of each payment source this `Checkout` created or switched
     /// to, so `mountStripe` knows which order to place.
     source_orders: Remembered<String>,
+    /// `createPaymentSource` calls in flight, per order: a second call
+    /// shares the first one's request instead of creating a second source.
+    creating: Remembered<Promise>,
 }
 
 /// A checkout session against one Commerce Layer organization.
@@ -107,20 +114,17 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "PaymentSourceAttributes")] attributes: JsValue,
     ) -> Promise {
-        self.run(move |me| async move {
-            let order_id = arg_string(&order_id, "order id")?;
-            validate::id("order id", &order_id)?;
-            let attributes = arg_object(&attributes, "attributes")?;
-            let known = me.source_types.get(&order_id);
-            let source_type = match known {
-                Some(t) => t,
-                None => me.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
-            };
-            let doc = me.call(api::create_payment_source_request(source_type, &order_id, attributes)?).await?;
-            let source = api::decode_payment_source(&doc, source_type)?;
-            me.remember_source(&source, &order_id);
-            Ok(json_to_js(&source))
-        })
+        let key = order_id.as_string().unwrap_or_default();
+        if let Some(running) = self.inner.creating.get(&key) {
+            return running;
+        }
+        let promise = self.run(move |me| async move {
+            let result = me.create_payment_source(&order_id, &attributes).await;
+            me.creating.remove(&order_id.as_string().unwrap_or_default());
+            result
+        });
+        self.inner.creating.insert(&key, promise.clone());
+        promise
     }
 
     /// The order with its line items, payment method and payment source.
@@ -257,6 +261,27 @@ impl Inner {
         Ok(found)
     }
 
+    async fn create_payment_source(&self, order_id: &JsValue, attributes: &JsValue) -> Outcome {
+        let order_id = arg_string(order_id, "order id")?;
+        validate::id("order id", &order_id)?;
+        let attributes = arg_object(attributes, "attributes")?;
+        let source_type = match self.source_types.get(&order_id) {
+            Some(t) => t,
+            None => self.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
+        };
+        let source = match self.call(api::create_payment_source_request(source_type, &order_id, attributes)?).await {
+            Ok(doc) => api::decode_payment_source(&doc, source_type)?,
+            // No answer: the API may have made the source. Look before trying again.
+            Err(e) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
+                let doc = self.call(api::order_payment_source_request(&order_id)?).await.map_err(|_| e.clone())?;
+                api::decode_order_payment_source(&doc, source_type)?.ok_or(e)?
+            }
+            Err(e) => return Err(e),
+        };
+        self.remember_source(&source, &order_id);
+        Ok(json_to_js(&source))
+    }
+
     /// A call answered with the order: remembers its payment source type
     /// and which order its payment source belongs to.
     async fn order_call(&self, order_id: &str, req: ApiRequest) -> Outcome {
@@ -304,10 +329,41 @@ impl Inner {
         matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && text.contains(t.as_str()))
     }
 
+    /// Sends `req` and reads the answer. GETs are retried on network errors,
+    /// 5xx and 429 (`crate::retry`); an expired token is asked for again once
+    /// when `accessToken` is a function.
     async fn call(&self, req: ApiRequest) -> Result<Document, CheckoutError> {
-        let token = self.access_token().await?;
-        let answer = http::send(&self.base, &req, &token, self.timeout_ms).await;
-        answer.and_then(|(status, body)| api::read(status, &body)).map_err(|e| e.without_secret(&token))
+        let mut token = self.access_token().await?;
+        let mut refreshed = false;
+        let mut attempt = 1;
+        loop {
+            let (result, hints) = match http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await {
+                Ok(answer) => (api::read(answer.status, &answer.body), answer.hints),
+                Err(e) => (Err(e), Default::default()),
+            };
+            let err = match result {
+                Ok(doc) => return Ok(doc),
+                Err(e) => e.without_secret(&token),
+            };
+            let expired = err.status == Some(401) && err.errors.first().and_then(|e| e.code.as_deref()) == Some("INVALID_TOKEN");
+            if expired && !refreshed && matches!(self.token, AccessToken::Provider(_)) {
+                refreshed = true;
+                token = self.access_token().await?;
+                continue;
+            }
+            let wait = if req.method.is_idempotent() { retry::wait_before_retry(attempt, &err, &hints) } else { None };
+            match wait {
+                Some(ms) if !self.aborted() => {
+                    http::sleep(ms).await;
+                    attempt += 1;
+                }
+                _ => return Err(err),
+            }
+        }
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
     }
 
     async fn access_token(&self) -> Result<String, CheckoutError> {
@@ -357,7 +413,21 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }
     };
-    Ok(Inner { base, token, timeout_ms, source_types: Remembered::default(), source_orders: Remembered::default() })
+    let signal = get(options, "signal");
+    let signal = if signal.is_undefined() {
+        None
+    } else {
+        Some(signal.dyn_into::<AbortSignal>().map_err(|_| CheckoutError::invalid_input("signal must be an AbortSignal."))?)
+    };
+    Ok(Inner {
+        base,
+        token,
+        timeout_ms,
+        signal,
+        source_types: Remembered::default(),
+        source_orders: Remembered::default(),
+        creating: Remembered::default(),
+    })
 }
 
 pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {

@@ -9,17 +9,16 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::convert::{error_to_js, is_plain_object};
+use super::http::sleep;
 use super::{get, Inner};
 use crate::error::{CheckoutError, StripeDetails};
 use crate::stripe::{intent_failed, next_step, read_return_url, stripe_error, valid_client_secret, Next};
 
-const POLL_MS: i32 = 1000;
+const POLL_MS: u32 = 1000;
 const DEFAULT_PROCESSING_LIMIT_MS: f64 = 30_000.0;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
     #[wasm_bindgen(js_namespace = Date, js_name = now)]
     fn now() -> f64;
 }
@@ -65,13 +64,6 @@ async fn settle(value: JsValue) -> Result<JsValue, CheckoutError> {
     JsFuture::from(Promise::resolve(&value))
         .await
         .map_err(|_| CheckoutError::new(crate::error::ErrorKind::Stripe, "A Stripe.js call was rejected; try again."))
-}
-
-async fn sleep(ms: i32) {
-    let p = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms);
-    });
-    let _ = JsFuture::from(p).await;
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {

@@ -10,6 +10,8 @@ export interface CheckoutOptions {
   accessToken: string | (() => string | Promise<string>);
   /** Per-request time limit in milliseconds (default 15000). */
   timeoutMs?: number;
+  /** Aborting it stops every call of this Checkout (they reject with kind "aborted"). */
+  signal?: AbortSignal;
 }
 
 /** The ten payment source types of the Commerce Layer API. */

@@ -1,0 +1,86 @@
+//! When a failed request is worth sending again, and after how long.
+//! GETs only: a POST or PATCH that failed without an answer may have been
+//! applied, so it is never repeated blindly (see `Checkout` for how a lost
+//! create is recovered).
+
+use crate::error::{CheckoutError, ErrorKind};
+
+/// Attempts per request, the first included.
+pub const MAX_ATTEMPTS: u32 = 3;
+/// No single wait is longer, whatever the server asks.
+const MAX_WAIT_MS: u32 = 10_000;
+const BASE_WAIT_MS: u32 = 300;
+
+/// What the answer's headers said about waiting.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WaitHints {
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<String>,
+    /// `X-Ratelimit-Interval`, in seconds, when `X-Ratelimit-Remaining` is 0.
+    pub ratelimit_interval: Option<String>,
+}
+
+/// `Some(ms)` to wait before attempt number `attempt + 1` (attempts count
+/// from 1), or `None` to give up and report `err`.
+pub fn wait_before_retry(attempt: u32, err: &CheckoutError, hints: &WaitHints) -> Option<u32> {
+    if attempt >= MAX_ATTEMPTS {
+        return None;
+    }
+    let backoff = BASE_WAIT_MS << (attempt - 1);
+    match (err.kind, err.status) {
+        (ErrorKind::Network, _) => Some(backoff),
+        (ErrorKind::Api, Some(429)) => {
+            let asked = seconds(hints.retry_after.as_deref()).or(seconds(hints.ratelimit_interval.as_deref()));
+            Some(asked.map_or(backoff, |s| s.saturating_mul(1000)).min(MAX_WAIT_MS))
+        }
+        (ErrorKind::Api, Some(500..=599)) => {
+            Some(seconds(hints.retry_after.as_deref()).map_or(backoff, |s| s.saturating_mul(1000)).min(MAX_WAIT_MS))
+        }
+        _ => None,
+    }
+}
+
+fn seconds(value: Option<&str>) -> Option<u32> {
+    value?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16) -> CheckoutError {
+        crate::error::from_error_response(status, "")
+    }
+
+    #[test]
+    fn network_errors_and_server_errors_back_off() {
+        let none = WaitHints::default();
+        let net = CheckoutError::new(ErrorKind::Network, "x");
+        assert_eq!(wait_before_retry(1, &net, &none), Some(300));
+        assert_eq!(wait_before_retry(2, &net, &none), Some(600));
+        assert_eq!(wait_before_retry(3, &net, &none), None);
+        assert_eq!(wait_before_retry(1, &api(502), &none), Some(300));
+        assert_eq!(wait_before_retry(1, &api(503), &WaitHints { retry_after: Some("2".into()), ..none.clone() }), Some(2000));
+    }
+
+    #[test]
+    fn rate_limits_honour_the_headers_within_a_cap() {
+        let e = api(429);
+        assert_eq!(wait_before_retry(1, &e, &WaitHints { retry_after: Some("1".into()), ..Default::default() }), Some(1000));
+        assert_eq!(
+            wait_before_retry(1, &e, &WaitHints { ratelimit_interval: Some("3".into()), ..Default::default() }),
+            Some(3000)
+        );
+        assert_eq!(wait_before_retry(1, &e, &WaitHints { retry_after: Some("3600".into()), ..Default::default() }), Some(10_000));
+        assert_eq!(wait_before_retry(1, &e, &WaitHints { retry_after: Some("soon".into()), ..Default::default() }), Some(300));
+    }
+
+    #[test]
+    fn other_failures_are_final() {
+        let none = WaitHints::default();
+        for e in [api(400), api(401), api(404), api(422), CheckoutError::new(ErrorKind::Timeout, "t"), CheckoutError::decode("d")]
+        {
+            assert_eq!(wait_before_retry(1, &e, &none), None, "{:?}", e.kind);
+        }
+    }
+}

@@ -26,12 +26,13 @@ export async function sandbox() {
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
 
-/** Serves files under ROOT on 127.0.0.1 (its own origin, so API calls are cross-origin as in production). */
-export async function staticServer(headers = {}) {
+/** Serves files under `root` on 127.0.0.1 (its own origin, so API calls are cross-origin as in production). */
+export async function staticServer(headers = {}, root = ROOT) {
   const server = createServer(async (req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    let path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
+    if (path.endsWith("/")) path += "index.html";
     try {
-      const body = await readFile(join(ROOT, path));
+      const body = await readFile(join(root, path));
       res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Cache-Control": "no-store", ...headers });
       res.end(body);
     } catch {

@@ -17,6 +17,9 @@ cargo clippy -q -p cl-checkout --target wasm32-unknown-unknown --all-targets -- 
 step "native tests (core + sandbox)"
 cargo test --workspace
 
+step "fuzzing the core (bounded; scripts/fuzz.sh 600 for a long run)"
+bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
+
 step "starting cl-sandbox"
 source scripts/sandbox-env.sh
 start_sandbox

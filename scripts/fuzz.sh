@@ -2,12 +2,11 @@
 # Fuzzes the pure core with libFuzzer: `decode` (any server answer through the
 # parser and every decoder) and `requests` (any caller input through the
 # request builders). SECONDS_EACH per target (default 10; use 600+ for a long
-# run). Needs cargo-fuzz; stable Rust runs it with RUSTC_BOOTSTRAP=1 and no
+# run). Needs cargo-fuzz (scripts/setup.sh installs it); stable Rust runs it with RUSTC_BOOTSTRAP=1 and no
 # sanitizer. A finding fails the run and is kept in fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/../fuzz"
 SECONDS_EACH=${1:-10}
-command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2 --locked
 for target in decode requests; do
   log=$(mktemp)
   if ! RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir . "$target" -s none -- -max_total_time="$SECONDS_EACH" >"$log" 2>&1; then

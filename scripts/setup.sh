@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine lacks; quick when everything is there.
 # Chromium + chromedriver (Debian), the wasm32 target, wasm-bindgen-cli at the
-# exact version in Cargo.lock, and the npm packages of package-lock.json.
+# exact version in Cargo.lock, cargo-fuzz, and the npm packages of package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -21,6 +21,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB"; then
   # No --locked: the registry here lacks a version that its lock file names.
   cargo install wasm-bindgen-cli --version "=$WB"
 fi
+
+# libFuzzer driver for scripts/fuzz.sh (no --locked, as above).
+command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --version 0.13.2
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error

@@ -65,8 +65,11 @@ async function placed(page) {
   return page.locator("#done-number").textContent();
 }
 
+/** The shopper's message; the whole error box (developer details included) must hold no secret. */
 async function errorText(page) {
   await page.locator("#error:not([hidden])").waitFor({ timeout: 15000 });
+  const box = await page.locator("#error").textContent();
+  assert.ok(!box.includes("_secret_") && !/eyJ[\w-]+\./.test(box), box);
   return page.locator("#error p").textContent();
 }
 

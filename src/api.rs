@@ -187,15 +187,18 @@ pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
     doc.related("available_customer_payment_sources", CUSTOMER_PAYMENT_SOURCES)
 }
 
+/// The answer includes the order's new payment source (for Stripe, the one
+/// to confirm), and nothing else.
 pub fn use_wallet_source_request(order_id: &str, customer_payment_source_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method,payment_source");
+    let req = order_path(Method::Patch, order_id)?.query("include", "payment_source");
     let cps = validate::id("customer payment source id", customer_payment_source_id)?;
     let attrs = Json::object([("_customer_payment_source_id", Json::str(cps))]);
     Ok(req.body(order_patch(order_id, Some(attrs), None)))
 }
 
+/// The answer is the order alone, as small as the API sends it.
 pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method,payment_source");
+    let req = order_path(Method::Patch, order_id)?;
     let attrs = Json::object([("_place", Json::Bool(true))]);
     Ok(req.body(order_patch(order_id, Some(attrs), None)))
 }

@@ -28,6 +28,8 @@ fn cors(req: &Request, resp: &mut Response) {
         ("Access-Control-Expose-Headers", "X-Ratelimit-Limit, X-Ratelimit-Interval, X-Ratelimit-Remaining, Retry-After"),
         ("Access-Control-Max-Age", "600"),
         ("Vary", "Origin"),
+        // Lets pages read sizes and timings of these cross-origin answers (benchmarks).
+        ("Timing-Allow-Origin", "*"),
         ("Cache-Control", "no-store"),
     ] {
         resp.headers.push((k.into(), v.into()));
@@ -211,26 +213,32 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
             json_response(200, store.seed.clone())
         }
         ("POST", ["orders"]) => {
-            // {"payment_source_type": "stripe_payments"|null, "customer": true|"second", "line_items": 2, "hostile_source_type": "../x"}
+            // {"payment_source_type": "stripe_payments"|null, "customer": true|"second", "line_items": 2,
+            //  "wallet": N (a new customer with N saved cards owns the order), "hostile_source_type": "../x"}
             let source_type = body.get("payment_source_type").and_then(Value::as_str);
             if source_type.is_some_and(|t| !api::is_source_type(t)) {
                 return bad("unknown payment_source_type");
             }
-            let customer = match body.get("customer") {
-                Some(Value::Bool(true)) => Some(CUSTOMER.0),
-                Some(Value::String(s)) if s == "second" => Some(SECOND_CUSTOMER.0),
+            let wallet_size = body.get("wallet").and_then(Value::as_u64).map(|n| n.min(1000) as usize);
+            let fresh_customer = wallet_size.map(|n| store.create_customer_with_wallet(n));
+            let customer = match (body.get("customer"), &fresh_customer) {
+                (_, Some((id, _))) => Some(id.as_str()),
+                (Some(Value::Bool(true)), _) => Some(CUSTOMER.0),
+                (Some(Value::String(s)), _) if s == "second" => Some(SECOND_CUSTOMER.0),
                 _ => None,
             };
             let items = body.get("line_items").and_then(Value::as_u64).unwrap_or(2).clamp(1, 1000) as usize;
             let id = store.create_order(source_type, customer, items);
+            let wallet: Vec<Value> =
+                fresh_customer.as_ref().map(|(_, w)| w.iter().map(|c| json!(c)).collect()).unwrap_or_default();
             if let Some(hostile) = body.get("hostile_source_type").and_then(Value::as_str) {
                 // A payment method whose payment_source_type no real API would send.
                 store.attach_payment_method_with_type(&id, hostile);
             }
+            let email = customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"));
             json_response(
                 201,
-                json!({"id": id, "payment_source_type": source_type,
-                                      "customer_email": customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"))}),
+                json!({"id": id, "payment_source_type": source_type, "customer_id": customer, "wallet": wallet, "customer_email": email}),
             )
         }
         ("POST", ["faults"]) => {

@@ -89,6 +89,8 @@ pub fn serve(listener: TcpListener, handler: Arc<Handler>) {
 
 fn connection(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
     let peer = stream.peer_addr()?;
+    // Answers go out at once: no Nagle delay waiting for the client's ACK.
+    stream.set_nodelay(true)?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
@@ -266,7 +268,8 @@ fn write_response(w: &mut TcpStream, resp: &Response, close: bool) -> std::io::R
     }
     head.push_str("\r\n");
     let body: &[u8] = if resp.fault == Delivery::Truncate { &resp.body[..resp.body.len() / 2] } else { &resp.body };
-    w.write_all(head.as_bytes())?;
-    w.write_all(body)?;
+    let mut out = head.into_bytes();
+    out.extend_from_slice(body);
+    w.write_all(&out)?;
     w.flush()
 }

@@ -335,6 +335,37 @@ impl Store {
         id
     }
 
+    /// A new customer whose wallet holds `cards` saved Stripe cards; returns
+    /// the customer id and the customer payment source ids.
+    pub fn create_customer_with_wallet(&mut self, cards: usize) -> (String, Vec<String>) {
+        let n = self.order.len();
+        let customer = self.new_resource(
+            "customers",
+            json!({"email": format!("wallet{n}@example.com"), "status": "repeat", "has_password": false}),
+        );
+        let customer_key = customer.key();
+        self.insert(customer);
+        let mut saved = Vec::new();
+        for i in 0..cards {
+            let mut source = self.new_resource("stripe_payments", json!({"options": {}, "mismatched_amounts": false}));
+            source.set_rel("order", Rel::One(None));
+            let source_key = source.key();
+            self.insert(source);
+            let last4 = format!("{:04}", 4242 + i % 5000);
+            let mut cps = self.new_resource(
+                "customer_payment_sources",
+                json!({"name": format!("XXXX-XXXX-XXXX-{last4}"), "customer_token": format!("cus_sbx_{}", customer_key.1),
+                       "payment_source_token": format!("pm_sbx{last4}{i}")}),
+            );
+            cps.set_rel("customer", Rel::One(Some(customer_key.clone())));
+            cps.set_rel("payment_method", Rel::One(Some(("payment_methods".into(), payment_method_id("stripe_payments")))));
+            cps.set_rel("payment_source", Rel::One(Some(source_key)));
+            saved.push(cps.id.clone());
+            self.insert(cps);
+        }
+        (customer_key.1, saved)
+    }
+
     /// Gives the order a new payment method of any `payment_source_type`
     /// (for tests of how clients treat a malicious or broken server).
     pub fn attach_payment_method_with_type(&mut self, order_id: &str, source_type: &str) {

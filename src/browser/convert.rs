@@ -25,15 +25,21 @@ pub fn json_to_js(value: &Json) -> JsValue {
     }
 }
 
-/// Defines an own data property, so a key such as `__proto__` from the
-/// server stays data and never changes the object's prototype.
+/// Sets an own property. `__proto__` from the server is defined as plain
+/// data, so it can never change the object's prototype; every other key is a
+/// single `Reflect.set` (one call across the boundary, which matters for
+/// orders with hundreds of line items).
 fn set(obj: &Object, key: &str, value: &JsValue) {
-    let desc = Object::new();
-    let _ = Reflect::set(&desc, &"value".into(), value);
-    let _ = Reflect::set(&desc, &"enumerable".into(), &JsValue::TRUE);
-    let _ = Reflect::set(&desc, &"writable".into(), &JsValue::TRUE);
-    let _ = Reflect::set(&desc, &"configurable".into(), &JsValue::TRUE);
-    Object::define_property(obj, &key.into(), &desc);
+    if key == "__proto__" {
+        let desc = Object::new();
+        let _ = Reflect::set(&desc, &"value".into(), value);
+        for flag in ["enumerable", "writable", "configurable"] {
+            let _ = Reflect::set(&desc, &flag.into(), &JsValue::TRUE);
+        }
+        Object::define_property(obj, &key.into(), &desc);
+    } else {
+        let _ = Reflect::set(obj, &key.into(), value);
+    }
 }
 
 /// Reads caller data (attributes, metadata) as JSON: plain objects, arrays,

@@ -1,0 +1,226 @@
+// npm run bench: cl-checkout side by side with the official @commercelayer/sdk
+// (v7, tree-shaken) and a hand-written fetch() baseline, all against the same
+// local sandbox in headless Chromium, in one run. Prints one table and writes
+// bench/results/latest.json. BENCH_RUNS sets the runs per measurement (default 20).
+import { build } from "esbuild";
+import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { ROOT, sandbox, staticServer, browser, admin, token } from "../tests/e2e/helpers.mjs";
+
+const BENCH = join(ROOT, "bench");
+const DIST = join(BENCH, "dist");
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const CONTENDERS = ["cl", "sdk", "fetch"];
+const NAMES = { cl: "cl-checkout", sdk: "@commercelayer/sdk", fetch: "raw fetch" };
+// A mid-range phone on a slow 4G network (Chrome DevTools' "Slow 4G" + 4× CPU slowdown).
+const THROTTLED = { latency: 150, downloadThroughput: (1.6e6 / 8) | 0, uploadThroughput: (750e3 / 8) | 0, cpu: 4 };
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const stats = (xs) => ({ median: +median(xs).toFixed(1), p10: +pct(xs, 10).toFixed(1), p90: +pct(xs, 90).toFixed(1), runs: xs.length });
+
+async function bundles() {
+  await mkdir(DIST, { recursive: true });
+  const sizes = {};
+  for (const c of CONTENDERS) {
+    await build({
+      entryPoints: [join(BENCH, "entries", `${c}.js`)],
+      bundle: true,
+      minify: true,
+      format: "esm",
+      platform: "browser",
+      target: "es2020",
+      outfile: join(DIST, `${c}.js`),
+      alias: { "cl-checkout": join(ROOT, "pkg/cl_checkout.js") },
+      define: { "process.env.NODE_ENV": '"production"' },
+      logLevel: "error",
+    });
+    const files = [`${c}.js`];
+    if (c === "cl") {
+      await copyFile(join(ROOT, "pkg/cl_checkout_bg.wasm"), join(DIST, "cl_checkout_bg.wasm"));
+      files.push("cl_checkout_bg.wasm");
+    }
+    const parts = {};
+    for (const f of files) {
+      const bytes = await readFile(join(DIST, f));
+      parts[f] = {
+        raw: bytes.length,
+        gzip: gzipSync(bytes, { level: 9 }).length,
+        brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+      };
+    }
+    const total = (k) => Object.values(parts).reduce((n, p) => n + p[k], 0);
+    sizes[c] = { raw: total("raw"), gzip: total("gzip"), brotli: total("brotli"), parts };
+  }
+  return sizes;
+}
+
+async function main() {
+  const sizes = await bundles();
+  const sbx = await sandbox();
+  const site = await staticServer({}, BENCH);
+  const chrome = await browser();
+  const tok = await token(sbx.url);
+  const pageUrl = (c, extra = "") => `${site.url}/page.html?c=${c}&base=${encodeURIComponent(sbx.url)}&token=${tok}${extra}`;
+
+  async function cold(c, throttled) {
+    const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
+    const context = await chrome.newContext();
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Network.enable");
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    if (throttled) {
+      const { cpu, ...net } = THROTTLED;
+      await cdp.send("Network.emulateNetworkConditions", { offline: false, ...net });
+      await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpu });
+    }
+    await page.goto(pageUrl(c, `&order=${order}`));
+    const result = await (await page.waitForFunction(() => window.__result, null, { timeout: 60000 })).jsonValue();
+    await context.close();
+    if (!result.ok) throw new Error(`${c}: no client_secret`);
+    return result.ms;
+  }
+
+  const coldTimes = { unthrottled: {}, throttled: {} };
+  for (const profile of ["unthrottled", "throttled"]) {
+    for (const c of CONTENDERS) coldTimes[profile][c] = [];
+    for (let i = 0; i < RUNS; i++) for (const c of CONTENDERS) coldTimes[profile][c].push(await cold(c, profile === "throttled"));
+  }
+
+  // Warm flows: one loaded page per contender; fresh sandbox state per run.
+  const pages = {};
+  for (const c of CONTENDERS) {
+    pages[c] = await (await chrome.newContext()).newPage();
+    await pages[c].goto(pageUrl(c));
+    await pages[c].waitForFunction(() => window.__result?.ready);
+  }
+  const api = async (method, path, body) => {
+    const res = await fetch(`${sbx.url}/api${path}`, {
+      method,
+      headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
+      body: body && JSON.stringify({ data: body }),
+    });
+    return res.json();
+  };
+  const order = (spec) => admin(sbx.url, "POST", "/orders", spec);
+  const sourceFor = async (id, type = "stripe_payments") =>
+    (await api("POST", `/${type}`, { type, attributes: {}, relationships: { order: { data: { type: "orders", id } } } })).data;
+  const prepare = {
+    stripeSource: async () => [(await order({ payment_source_type: "stripe_payments" })).id],
+    saveToWallet: async () => {
+      const o = await order({ payment_source_type: "stripe_payments", wallet: 0 });
+      const s = (await sourceFor(o.id)).attributes;
+      const body = new URLSearchParams({ key: s.publishable_key, client_secret: s.client_secret, "payment_method_data[card][number]": "4242424242424242" });
+      await fetch(`${sbx.url}/v1/payment_intents/${s.stripe_id}/confirm`, { method: "POST", body });
+      await api("PATCH", `/orders/${o.id}`, { type: "orders", id: o.id, attributes: { _place: true } });
+      return [o.id];
+    },
+    listWallet: async () => [(await order({ payment_source_type: "stripe_payments", wallet: 3 })).id],
+    reuse: async () => {
+      const o = await order({ payment_source_type: "stripe_payments", wallet: 1 });
+      return [o.id, o.wallet[0]];
+    },
+    createCustomerPaymentSource: async () => {
+      const o = await order({ payment_source_type: "stripe_payments", wallet: 0 });
+      return [o.customer_id, (await sourceFor(o.id)).id];
+    },
+    place: async () => {
+      const o = await order({ payment_source_type: "wire_transfers" });
+      await sourceFor(o.id, "wire_transfers");
+      return [o.id];
+    },
+  };
+  const measure = (c, flow, args) =>
+    pages[c].evaluate(
+      async ({ flow, args, base }) => {
+        performance.clearResourceTimings();
+        const t0 = performance.now();
+        await window.contender.flows[flow](...args);
+        const ms = performance.now() - t0;
+        const entries = performance.getEntriesByType("resource").filter((e) => e.name.startsWith(base));
+        return { ms, requests: entries.length, bytes: entries.reduce((n, e) => n + e.encodedBodySize, 0) };
+      },
+      { flow, args, base: sbx.url },
+    );
+
+  const flows = {};
+  for (const flow of Object.keys(prepare)) {
+    flows[flow] = {};
+    for (const c of CONTENDERS) flows[flow][c] = [];
+    for (let i = 0; i < RUNS; i++) for (const c of CONTENDERS) flows[flow][c].push(await measure(c, flow, await prepare[flow]()));
+  }
+  const summarize = (runs) => ({
+    ms: stats(runs.map((r) => r.ms)),
+    requests: Math.max(...runs.map((r) => r.requests)),
+    response_bytes: Math.round(median(runs.map((r) => r.bytes))),
+  });
+
+  // Scaling: one order read as the order grows, one wallet read as the wallet grows.
+  const scaling = { line_items: {}, wallet: {} };
+  for (const [kind, sizesToTry, flow] of [["line_items", [1, 10, 100, 500], "order"], ["wallet", [1, 10, 100], "listWallet"]]) {
+    for (const n of sizesToTry) {
+      const o = await order(kind === "line_items" ? { payment_source_type: "stripe_payments", line_items: n } : { payment_source_type: "stripe_payments", wallet: n });
+      scaling[kind][n] = {};
+      const runs = Object.fromEntries(CONTENDERS.map((c) => [c, []]));
+      for (let i = 0; i < Math.max(5, RUNS / 2); i++) for (const c of CONTENDERS) runs[c].push((await measure(c, flow, [o.id])).ms);
+      for (const c of CONTENDERS) scaling[kind][n][c] = stats(runs[c]);
+    }
+  }
+
+  await chrome.close();
+  site.close();
+  sbx.stop();
+
+  const results = {
+    date: new Date().toISOString(),
+    runs: RUNS,
+    machine: "2 cores, headless Debian Chromium, sandbox on 127.0.0.1",
+    throttled_profile: "RTT 150 ms, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower (Chrome DevTools Slow 4G)",
+    contenders: NAMES,
+    bytes_shipped: sizes,
+    cold_ms_to_client_secret: Object.fromEntries(Object.entries(coldTimes).map(([p, by]) => [p, Object.fromEntries(CONTENDERS.map((c) => [c, stats(by[c])]))])),
+    flows: Object.fromEntries(Object.entries(flows).map(([f, by]) => [f, Object.fromEntries(CONTENDERS.map((c) => [c, summarize(by[c])]))])),
+    scaling_ms: scaling,
+  };
+  await mkdir(join(BENCH, "results"), { recursive: true });
+  await writeFile(join(BENCH, "results/latest.json"), JSON.stringify(results, null, 2) + "\n");
+  console.log(table(results));
+}
+
+/** The results as one Markdown table (also pasted into the README). */
+export function table(r) {
+  const ratio = (a, b) => (b ? `${(a / b).toFixed(2)}×` : "–");
+  const rows = [["measure", ...CONTENDERS.map((c) => NAMES[c]), "cl ÷ SDK", "cl ÷ fetch"]];
+  for (const k of ["raw", "gzip", "brotli"]) {
+    const v = CONTENDERS.map((c) => r.bytes_shipped[c][k]);
+    rows.push([`bytes shipped, ${k}`, ...v.map(String), ratio(v[0], v[1]), ratio(v[0], v[2])]);
+  }
+  for (const [p, label] of [["unthrottled", "cold ms to client_secret"], ["throttled", "cold ms to client_secret, Slow 4G + 4× CPU"]]) {
+    const v = CONTENDERS.map((c) => r.cold_ms_to_client_secret[p][c]);
+    rows.push([`${label} (median, p10–p90)`, ...v.map((s) => `${s.median} (${s.p10}–${s.p90})`), ratio(v[0].median, v[1].median), ratio(v[0].median, v[2].median)]);
+  }
+  for (const [flow, by] of Object.entries(r.flows)) {
+    const v = CONTENDERS.map((c) => by[c]);
+    rows.push([`${flow}: ms median / requests / response bytes`, ...v.map((s) => `${s.ms.median} / ${s.requests} / ${s.response_bytes}`), ratio(v[0].ms.median, v[1].ms.median), ratio(v[0].ms.median, v[2].ms.median)]);
+  }
+  for (const [kind, byN] of Object.entries(r.scaling_ms)) {
+    for (const [n, by] of Object.entries(byN)) {
+      const v = CONTENDERS.map((c) => by[c].median);
+      rows.push([`${kind === "line_items" ? "order with" : "wallet of"} ${n} ${kind === "line_items" ? "line items" : "sources"}: ms median`, ...v.map(String), ratio(v[0], v[1]), ratio(v[0], v[2])]);
+    }
+  }
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

@@ -28,7 +28,7 @@ echo "sandbox at $CL_SANDBOX_URL"
 step "browser tests (headless Chromium)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180
-cargo test -p cl-checkout --target wasm32-unknown-unknown --tests
+cargo test -p cl-checkout --target wasm32-unknown-unknown --test browser
 
 step "package build"
 bash scripts/build.sh

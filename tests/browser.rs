@@ -479,7 +479,8 @@ async fn a_proto_key_from_the_server_stays_plain_data() {
     let body = r#"{\"data\":{\"id\":\"o1\",\"type\":\"orders\",\"relationships\":{\"payment_method\":{\"data\":{\"type\":\"payment_methods\",\"id\":\"p\"}}}},\"included\":[{\"id\":\"p\",\"type\":\"payment_methods\",\"attributes\":{\"payment_source_type\":\"wire_transfers\",\"__proto__\":{\"polluted\":true}}}]}"#;
     admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":200,"body":"{body}"}}"#)).await;
     let pm = settle(checkout(&token(false).await).payment_method(order.into())).await.unwrap();
-    let own = js_sys::Object::get_own_property_descriptor(pm.unchecked_ref(), &"__proto__".into());
+    let target: &js_sys::Object = pm.unchecked_ref();
+    let own = js_sys::Object::get_own_property_descriptor(target, &"__proto__".into());
     assert!(own.is_object(), "__proto__ is an own data property");
     assert_eq!(js_sys::Object::get_prototype_of(&pm), js_sys::Object::get_prototype_of(&js_sys::Object::new().into()));
     assert!(prop(&pm, "polluted").is_undefined());

@@ -1,0 +1,17 @@
+// The shipped bytes may not grow past the budget (bench/size-budget.json):
+// the package goes to shoppers' phones.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { ROOT } from "./helpers.mjs";
+
+test("pkg/ stays within its gzip size budget", async () => {
+  const budget = JSON.parse(await readFile(join(ROOT, "bench/size-budget.json"), "utf8"));
+  for (const file of ["cl_checkout_bg.wasm", "cl_checkout.js"]) {
+    const gzip = gzipSync(await readFile(join(ROOT, "pkg", file)), { level: 9 }).length;
+    console.log(`${file}: ${gzip} B gzip (budget ${budget[file]})`);
+    assert.ok(gzip <= budget[file], `${file} is ${gzip} B gzip, over its budget of ${budget[file]} B`);
+  }
+});

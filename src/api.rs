@@ -48,10 +48,15 @@ fn linkage(ty: &str, id: &str) -> Json {
     Json::object([("data", Json::object([("type", Json::str(ty)), ("id", Json::str(id))]))])
 }
 
-/// GET the order with only its payment method (sparse fieldset: the order's
-/// own attributes are not needed to find the payment source type).
+/// GET the order with nothing but one relationship, included: the sparse
+/// fieldset keeps the order's own attributes out of the answer.
+fn order_with_only(order_id: &str, relationship: &'static str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query("include", relationship).query("fields[orders]", relationship))
+}
+
+/// GET the order's payment method (to learn its payment source type).
 pub fn payment_method_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?.query("include", "payment_method").query("fields[orders]", "payment_method"))
+    order_with_only(order_id, "payment_method")
 }
 
 pub fn decode_payment_method(doc: &Document) -> Result<Option<PaymentMethod>, CheckoutError> {
@@ -120,7 +125,7 @@ fn decode_payment_source_json(source: Json, source_type: SourceType) -> Result<J
 /// After a create whose answer was lost (connection dropped, timeout), the
 /// order tells whether the source was made: GET it with its payment source.
 pub fn order_payment_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?.query("include", "payment_source").query("fields[orders]", "payment_source"))
+    order_with_only(order_id, "payment_source")
 }
 
 /// The order's payment source when it is of `source_type` (the one a lost
@@ -134,9 +139,7 @@ pub fn decode_order_payment_source(doc: &Document, source_type: SourceType) -> R
 }
 
 pub fn available_payment_methods_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?
-        .query("include", "available_payment_methods")
-        .query("fields[orders]", "available_payment_methods"))
+    order_with_only(order_id, "available_payment_methods")
 }
 
 pub fn decode_available_payment_methods(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
@@ -177,9 +180,7 @@ pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutErro
 }
 
 pub fn wallet_sources_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?
-        .query("include", "available_customer_payment_sources")
-        .query("fields[orders]", "available_customer_payment_sources"))
+    order_with_only(order_id, "available_customer_payment_sources")
 }
 
 pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {

@@ -238,3 +238,70 @@ fn concurrent_checkouts_lose_and_duplicate_nothing() {
         assert_eq!(state["payment_sources"].as_array().unwrap().len(), 1, "exactly one payment source");
     }
 }
+
+#[test]
+fn a_changed_total_flags_mismatched_amounts_until_the_source_is_updated() {
+    let addr = start();
+    let tok = token(addr);
+    let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = format!(
+        r#"{{"data":{{"type":"stripe_payments","attributes":{{}},"relationships":{{"order":{{"data":{{"type":"orders","id":"{order}"}}}}}}}}}}"#
+    );
+    let source = api(addr, &tok, "POST", "/api/stripe_payments", &body).body["data"].clone();
+    let (sid, attrs) = (source["id"].as_str().unwrap().to_string(), source["attributes"].clone());
+    let doc = api(addr, &tok, "GET", &format!("/api/orders/{order}?include=line_items"), "").body;
+    let item = doc["included"][0]["id"].as_str().unwrap().to_string();
+    let more = format!(r#"{{"data":{{"type":"line_items","id":"{item}","attributes":{{"quantity":5}}}}}}"#);
+    assert_eq!(api(addr, &tok, "PATCH", &format!("/api/line_items/{item}"), &more).status, 200);
+    let after = api(addr, &tok, "GET", &format!("/api/stripe_payments/{sid}"), "");
+    assert_eq!(after.body["data"]["attributes"]["mismatched_amounts"], true);
+
+    let secret = attrs["client_secret"].as_str().unwrap();
+    let form = format!(
+        "key={}&client_secret={secret}&payment_method_data[card][number]=4242424242424242",
+        attrs["publishable_key"].as_str().unwrap()
+    );
+    let intent = secret.split("_secret_").next().unwrap();
+    send(
+        addr,
+        "POST",
+        &format!("/v1/payment_intents/{intent}/confirm"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    );
+    let place = format!(r#"{{"data":{{"type":"orders","id":"{order}","attributes":{{"_place":true}}}}}}"#);
+    let refused = api(addr, &tok, "PATCH", &format!("/api/orders/{order}"), &place);
+    assert_eq!((refused.status, first_error(&refused)["meta"]["error"].as_str()), (422, Some("mismatched_amounts")));
+
+    let update = format!(r#"{{"data":{{"type":"stripe_payments","id":"{sid}","attributes":{{"_update":true}}}}}}"#);
+    let updated = api(addr, &tok, "PATCH", &format!("/api/stripe_payments/{sid}"), &update);
+    assert_eq!(updated.body["data"]["attributes"]["mismatched_amounts"], false);
+    assert_eq!(api(addr, &tok, "PATCH", &format!("/api/orders/{order}"), &place).body["data"]["attributes"]["status"], "placed");
+}
+
+#[test]
+fn customers_sign_in_and_refresh_their_token() {
+    let addr = start();
+    let login = json!({"grant_type": "password", "client_id": "sandbox_sales_channel_client_id", "username": "shopper@example.com", "password": "sandbox-password"});
+    let answer = send(addr, "POST", "/oauth/token", &[("Content-Type", "application/json")], login.to_string().as_bytes());
+    assert_eq!((answer.status, answer.body["owner_type"].as_str()), (200, Some("customer")));
+    let refresh = json!({"grant_type": "refresh_token", "client_id": "sandbox_sales_channel_client_id", "refresh_token": answer.body["refresh_token"]});
+    let again = send(addr, "POST", "/oauth/token", &[("Content-Type", "application/json")], refresh.to_string().as_bytes());
+    assert_eq!((again.status, again.body["owner_id"].as_str()), (200, Some("CustomerA1")));
+    let wrong = json!({"grant_type": "password", "client_id": "sandbox_sales_channel_client_id", "username": "shopper@example.com", "password": "nope"});
+    assert_eq!(
+        send(addr, "POST", "/oauth/token", &[("Content-Type", "application/json")], wrong.to_string().as_bytes()).status,
+        401
+    );
+    // A customer sees only its own orders.
+    let tok = answer.body["access_token"].as_str().unwrap();
+    let other = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "wire_transfers", "customer": "second"}))
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(api(addr, tok, "GET", &format!("/api/orders/{other}"), "").status, 404);
+}

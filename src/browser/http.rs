@@ -17,8 +17,10 @@ const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
 
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Promise;
+    /// `catch`: where there is no `fetch` (server-side rendering), the call
+    /// throws; that becomes a clear error instead of a bare ReferenceError.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: i32) -> JsValue;
 }
@@ -69,7 +71,8 @@ pub async fn send(
     }
 
     let url = req.url(base);
-    let response: Response = match JsFuture::from(global_fetch(&url, &init)).await {
+    let sent = global_fetch(&url, &init).map_err(|_| unavailable())?;
+    let response: Response = match JsFuture::from(sent).await {
         Ok(r) => r.unchecked_into(),
         Err(e) => return Err(failed(&e, req, "could not be sent")),
     };
@@ -94,7 +97,7 @@ pub async fn send(
 fn unavailable() -> CheckoutError {
     CheckoutError::new(
         ErrorKind::Network,
-        "fetch is not available here: cl-checkout runs in a browser (or a runtime with fetch).",
+        "fetch is not available here: call cl-checkout in the browser (or a runtime with fetch), not during server-side rendering.",
     )
 }
 

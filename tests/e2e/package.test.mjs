@@ -125,4 +125,12 @@ test("importing in Node (server-side rendering) does not crash; with fetch it ev
   const co = new mod.Checkout({ baseUrl: sbx.url, accessToken: await token(sbx.url) });
   const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "klarna_payments" })).id;
   assert.equal((await co.paymentMethod(order)).payment_source_type, "klarna_payments");
+  // Without fetch (server-side rendering), a call rejects with a clear CheckoutError.
+  const saved = globalThis.fetch;
+  delete globalThis.fetch;
+  try {
+    await assert.rejects(co.paymentMethod(order), (e) => mod.isCheckoutError(e) && e.kind === "network" && /server-side rendering/.test(e.message));
+  } finally {
+    globalThis.fetch = saved;
+  }
 });

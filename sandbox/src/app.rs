@@ -252,6 +252,12 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
             store.faults.clear();
             Response::empty(204)
         }
+        ("POST", ["stripe", "processing"]) => {
+            // {"seconds": 2}: the next good card confirmation stays `processing` that long.
+            let secs = body.get("seconds").and_then(Value::as_u64).unwrap_or(2).min(60);
+            store.processing_next = Some(Duration::from_secs(secs));
+            json_response(200, json!({"processing_seconds": secs}))
+        }
         ("GET", ["requests"]) => json_response(200, Value::Array(store.log.clone())),
         ("DELETE", ["requests"]) => {
             store.log.clear();

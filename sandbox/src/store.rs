@@ -2,7 +2,7 @@
 //! (JSON:API shaped), tokens, Stripe PaymentIntents, faults and the request log.
 
 use std::collections::HashMap;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Map, Value};
 
@@ -70,6 +70,8 @@ pub struct PaymentIntent {
     pub next_action: Option<Value>,
     pub created: u64,
     pub confirmations: u32,
+    /// While `processing`: when the payment settles (to `requires_capture`).
+    pub settles_at: Option<Instant>,
 }
 
 /// A fault armed through `POST /sandbox/faults`.
@@ -118,6 +120,9 @@ pub struct Store {
     pub config: Config,
     pub rate_window: (Instant, u32),
     pub seed: Value,
+    /// Armed by `POST /sandbox/stripe/processing`: the next successful card
+    /// confirmation stays `processing` this long.
+    pub processing_next: Option<Duration>,
     rng: u64,
     order_number: i64,
 }
@@ -163,6 +168,7 @@ impl Store {
             config,
             rate_window: (Instant::now(), 0),
             seed: Value::Null,
+            processing_next: None,
             rng: seed_rng,
             order_number: 10_000,
         };

@@ -5,6 +5,8 @@
 use serde_json::{json, Value};
 
 use crate::http::{percent_decode, Request, Response};
+use std::time::Instant;
+
 use crate::store::{unix_now, Key, PaymentIntent, Store, PUBLISHABLE_KEY};
 
 /// What a test card does when charged.
@@ -96,6 +98,7 @@ pub fn create_intent(store: &mut Store, amount: i64) -> PaymentIntent {
         next_action: None,
         created: unix_now(),
         confirmations: 0,
+        settles_at: None,
     };
     store.intents.insert(id, intent.clone());
     intent
@@ -173,6 +176,7 @@ pub fn authorize(store: &mut Store, source_id: &str) -> Result<(), String> {
         return Err("the stripe payment has no payment intent".into());
     };
     let pi = store.intents.get_mut(&pi_id).expect("exists");
+    settle(pi);
     if pi.status == "requires_confirmation" {
         let card = pi.card_number.clone().unwrap_or_default();
         apply_charge(pi, &card, false);
@@ -182,6 +186,14 @@ pub fn authorize(store: &mut Store, source_id: &str) -> Result<(), String> {
     match status.as_str() {
         "requires_capture" | "succeeded" => Ok(()),
         other => Err(format!("the Stripe payment intent is {other}; confirm it with Stripe.js before placing the order")),
+    }
+}
+
+/// A `processing` payment whose time has come succeeds (authorized).
+fn settle(pi: &mut PaymentIntent) {
+    if pi.status == "processing" && pi.settles_at.is_some_and(|t| Instant::now() >= t) {
+        pi.status = "requires_capture".into();
+        pi.settles_at = None;
     }
 }
 
@@ -272,7 +284,9 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
     if !secret_ok {
         return stripe_error(404, "invalid_request_error", "resource_missing", "No such payment_intent.", None);
     }
+    let processing = store.processing_next;
     let pi = store.intents.get_mut(id).expect("checked");
+    settle(pi);
     match (req.method.as_str(), segments) {
         ("GET", [_, _]) => Response::new(200, "application/json", intent_json(pi).to_string()),
         ("POST", [_, _, "confirm"]) => {
@@ -286,6 +300,12 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                 return stripe_error(402, "card_error", "incorrect_number", "Your card number is incorrect.", Some(pi));
             }
             apply_charge(pi, &card, true);
+            if let (Some(wait), "requires_capture") = (processing, pi.status.as_str()) {
+                pi.status = "processing".into();
+                pi.settles_at = Some(Instant::now() + wait);
+                store.processing_next = None;
+            }
+            let pi = store.intents.get_mut(id).expect("checked");
             match &pi.last_payment_error {
                 Some(e) => {
                     let (kind, code) = (

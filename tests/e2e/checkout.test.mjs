@@ -96,6 +96,24 @@ test("pay with 4242 and place the order", async () => {
   await page.close();
 });
 
+test("a payment that is still processing is waited for, then the order is placed", async () => {
+  const page = await open();
+  await chooseCard(page);
+  await typeCard(page, "4242 4242 4242 4242");
+  await admin(sbx.url, "POST", "/stripe/processing", { seconds: 2 });
+  const started = Date.now();
+  await page.click("#place");
+  await placed(page);
+  assert.ok(Date.now() - started >= 2000, "the module polled until the payment settled");
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "placed");
+  assert.equal(s.payment_sources[0].intent_status, "requires_capture");
+  const log = await admin(sbx.url, "GET", "/requests");
+  const intent = log.filter((r) => r.method === "GET" && r.path.startsWith("/v1/payment_intents/"));
+  assert.ok(intent.length >= 2, "retrievePaymentIntent was polled");
+  await page.close();
+});
+
 test("a declined card shows why, and a retry with a good card pays the same payment", async () => {
   const page = await open("/", PHONE);
   await chooseCard(page);

@@ -2,11 +2,11 @@
 # exports CL_SANDBOX_URL, and stops it when the calling shell exits.
 start_sandbox() {
   cargo build -q -p cl-sandbox
-  local log
-  log=$(mktemp)
+  CL_SANDBOX_LOG=$(mktemp)
+  local log=$CL_SANDBOX_LOG
   target/debug/cl-sandbox --port "${CL_SANDBOX_PORT:-0}" >"$log" 2>&1 &
   CL_SANDBOX_PID=$!
-  trap 'kill $CL_SANDBOX_PID 2>/dev/null || true' EXIT
+  trap 'kill $CL_SANDBOX_PID 2>/dev/null || true; rm -f "$CL_SANDBOX_LOG"' EXIT
   for _ in $(seq 100); do
     CL_SANDBOX_URL=$(sed -n 's/^cl-sandbox listening on //p' "$log")
     [ -n "$CL_SANDBOX_URL" ] && break

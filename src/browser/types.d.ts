@@ -138,7 +138,8 @@ export function isCheckoutError(value: unknown): value is CheckoutError;
 /** The part of a Stripe.js instance the module calls; `Stripe(publishable_key)` (real or the sandbox's stand-in) fits. */
 export interface StripeLike {
   elements(options: { clientSecret: string; [option: string]: unknown }): unknown;
-  confirmPayment(options: { elements: unknown; confirmParams: { return_url: string }; redirect: "if_required" }): Promise<unknown>;
+  /** Called by the module with the group `elements()` returned (hence `never`: no caller builds that argument). */
+  confirmPayment(options: { elements: never; confirmParams: { return_url: string }; redirect: "if_required" }): Promise<unknown>;
   retrievePaymentIntent(clientSecret: string): Promise<unknown>;
 }
 

@@ -62,6 +62,33 @@ fn first_error(answer: &Answer) -> &Value {
     &answer.body["errors"][0]
 }
 
+/// A fresh order from `POST /sandbox/orders`; returns its id.
+fn fresh_order(addr: SocketAddr, spec: Value) -> String {
+    admin(addr, "POST", "/sandbox/orders", spec)["id"].as_str().unwrap().to_string()
+}
+
+/// Creates the order's stripe_payments; returns the answer.
+fn stripe_source(addr: SocketAddr, tok: &str, order: &str) -> Answer {
+    let body = json!({"data": {"type": "stripe_payments", "attributes": {},
+                               "relationships": {"order": {"data": {"type": "orders", "id": order}}}}});
+    api(addr, tok, "POST", "/api/stripe_payments", &body.to_string())
+}
+
+/// Confirms the source's PaymentIntent with `card`, as the Stripe.js stand-in does.
+fn confirm_card(addr: SocketAddr, source_attributes: &Value, card: &str) -> Answer {
+    let secret = source_attributes["client_secret"].as_str().unwrap();
+    let key = source_attributes["publishable_key"].as_str().unwrap();
+    let intent = secret.split("_secret_").next().unwrap();
+    let form = format!("key={key}&client_secret={secret}&payment_method_data[card][number]={card}");
+    send(
+        addr,
+        "POST",
+        &format!("/v1/payment_intents/{intent}/confirm"),
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        form.as_bytes(),
+    )
+}
+
 #[test]
 fn starts_fast_and_serves_its_seed() {
     let t = Instant::now();
@@ -80,10 +107,7 @@ fn starts_fast_and_serves_its_seed() {
 fn bad_input_gets_the_errors_the_api_sends() {
     let addr = start();
     let tok = token(addr);
-    let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let order = fresh_order(addr, json!({"payment_source_type": "stripe_payments"}));
     let create = |body: &str| api(addr, &tok, "POST", "/api/stripe_payments", body);
 
     let malformed = create("{\"data\":");
@@ -210,17 +234,12 @@ fn concurrent_checkouts_lose_and_duplicate_nothing() {
         .map(|_| {
             let tok = tok.clone();
             std::thread::spawn(move || {
-                let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"].as_str().unwrap().to_string();
-                let body = format!(
-                    r#"{{"data":{{"type":"stripe_payments","attributes":{{}},"relationships":{{"order":{{"data":{{"type":"orders","id":"{order}"}}}}}}}}}}"#
-                );
-                let source = api(addr, &tok, "POST", "/api/stripe_payments", &body);
+                let order = fresh_order(addr, json!({"payment_source_type": "stripe_payments"}));
+                let source = stripe_source(addr, &tok, &order);
                 assert_eq!(source.status, 201);
                 let attrs = &source.body["data"]["attributes"];
-                let secret = attrs["client_secret"].as_str().unwrap();
-                let intent = secret.split("_secret_").next().unwrap();
-                let form = format!("key={}&client_secret={secret}&payment_method_data[card][number]=4242424242424242", attrs["publishable_key"].as_str().unwrap());
-                let confirm = send(addr, "POST", &format!("/v1/payment_intents/{intent}/confirm"), &[("Content-Type", "application/x-www-form-urlencoded")], form.as_bytes());
+                let intent = attrs["stripe_id"].as_str().unwrap();
+                let confirm = confirm_card(addr, attrs, "4242424242424242");
                 assert_eq!(confirm.status, 200);
                 let place = format!(r#"{{"data":{{"type":"orders","id":"{order}","attributes":{{"_place":true}}}}}}"#);
                 let placed = api(addr, &tok, "PATCH", &format!("/api/orders/{order}"), &place);
@@ -243,14 +262,8 @@ fn concurrent_checkouts_lose_and_duplicate_nothing() {
 fn a_changed_total_flags_mismatched_amounts_until_the_source_is_updated() {
     let addr = start();
     let tok = token(addr);
-    let order = admin(addr, "POST", "/sandbox/orders", json!({"payment_source_type": "stripe_payments"}))["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let body = format!(
-        r#"{{"data":{{"type":"stripe_payments","attributes":{{}},"relationships":{{"order":{{"data":{{"type":"orders","id":"{order}"}}}}}}}}}}"#
-    );
-    let source = api(addr, &tok, "POST", "/api/stripe_payments", &body).body["data"].clone();
+    let order = fresh_order(addr, json!({"payment_source_type": "stripe_payments"}));
+    let source = stripe_source(addr, &tok, &order).body["data"].clone();
     let (sid, attrs) = (source["id"].as_str().unwrap().to_string(), source["attributes"].clone());
     let doc = api(addr, &tok, "GET", &format!("/api/orders/{order}?include=line_items"), "").body;
     let item = doc["included"][0]["id"].as_str().unwrap().to_string();
@@ -259,19 +272,7 @@ fn a_changed_total_flags_mismatched_amounts_until_the_source_is_updated() {
     let after = api(addr, &tok, "GET", &format!("/api/stripe_payments/{sid}"), "");
     assert_eq!(after.body["data"]["attributes"]["mismatched_amounts"], true);
 
-    let secret = attrs["client_secret"].as_str().unwrap();
-    let form = format!(
-        "key={}&client_secret={secret}&payment_method_data[card][number]=4242424242424242",
-        attrs["publishable_key"].as_str().unwrap()
-    );
-    let intent = secret.split("_secret_").next().unwrap();
-    send(
-        addr,
-        "POST",
-        &format!("/v1/payment_intents/{intent}/confirm"),
-        &[("Content-Type", "application/x-www-form-urlencoded")],
-        form.as_bytes(),
-    );
+    assert_eq!(confirm_card(addr, &attrs, "4242424242424242").status, 200);
     let place = format!(r#"{{"data":{{"type":"orders","id":"{order}","attributes":{{"_place":true}}}}}}"#);
     let refused = api(addr, &tok, "PATCH", &format!("/api/orders/{order}"), &place);
     assert_eq!((refused.status, first_error(&refused)["meta"]["error"].as_str()), (422, Some("mismatched_amounts")));

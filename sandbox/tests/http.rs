@@ -101,6 +101,13 @@ fn starts_fast_and_serves_its_seed() {
     assert_eq!(orders.len(), 22);
     assert!(orders.iter().any(|o| o["payment_source_type"] == "stripe_payments" && o["customer_email"].is_null()));
     assert!(orders.iter().any(|o| o["payment_source_type"] == "wire_transfers" && o["customer_email"] == "shopper@example.com"));
+
+    // Reset forgets what tests made and seeds fresh orders.
+    let made = fresh_order(addr, json!({"payment_source_type": "wire_transfers"}));
+    let reseeded = admin(addr, "POST", "/sandbox/reset", Value::Null);
+    assert_ne!(reseeded["orders"][0]["id"], seed["orders"][0]["id"]);
+    let gone = send(addr, "GET", &format!("/sandbox/orders/{made}"), &[], b"");
+    assert_eq!(gone.status, 404);
 }
 
 #[test]

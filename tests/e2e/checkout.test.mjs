@@ -273,6 +273,28 @@ test("a double click on Pay confirms and places once", async () => {
   await page.close();
 });
 
+test("the Stripe.js stand-in refuses live keys and keeps card fields on the sandbox's origin", async () => {
+  const page = await open();
+  const refused = await page.evaluate(() => {
+    try {
+      window.Stripe("pk_live_51AbCdEf");
+      return null;
+    } catch (e) {
+      return e.name;
+    }
+  });
+  assert.equal(refused, "IntegrationError");
+  await chooseCard(page);
+  const frameOrigin = new URL(await page.getAttribute('iframe[name^="__privateStripeFrame"]', "src")).origin;
+  assert.equal(frameOrigin, new URL(sbx.url).origin);
+  assert.notEqual(frameOrigin, new URL(page.url()).origin);
+  // Page scripts cannot reach into the card fields: the frame's document is another origin's.
+  await typeCard(page, "4242 4242 4242 4242");
+  const readable = await page.evaluate(() => document.querySelector('iframe[name^="__privateStripeFrame"]').contentDocument !== null);
+  assert.equal(readable, false);
+  await page.close();
+});
+
 test("nothing secret or broken reached the console during the whole suite", () => {
   const text = consoleLines.join("\n");
   assert.ok(!text.includes("_secret_"), text);

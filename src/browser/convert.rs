@@ -7,39 +7,12 @@ use wasm_bindgen::{JsCast, JsValue};
 use crate::error::CheckoutError;
 use crate::json::{Json, MAX_DEPTH};
 
+/// One `JSON.parse` of the core's output: a single crossing into JavaScript
+/// and its native parser, however large the order. `JSON.parse` defines every
+/// key as plain data, so a `__proto__` from the server never changes a
+/// prototype. The text is the core's own serialization, so it always parses.
 pub fn json_to_js(value: &Json) -> JsValue {
-    match value {
-        Json::Null => JsValue::NULL,
-        Json::Bool(b) => JsValue::from_bool(*b),
-        // parseFloat in JS: the text is already valid JSON number syntax.
-        Json::Number(text) => JsValue::from_f64(js_sys::Number::parse_float(text)),
-        Json::String(s) => JsValue::from_str(s),
-        Json::Array(items) => items.iter().map(json_to_js).collect::<Array>().into(),
-        Json::Object(pairs) => {
-            let obj = Object::new();
-            for (k, v) in pairs {
-                set(&obj, k, &json_to_js(v));
-            }
-            obj.into()
-        }
-    }
-}
-
-/// Sets an own property. `__proto__` from the server is defined as plain
-/// data, so it can never change the object's prototype; every other key is a
-/// single `Reflect.set` (one call across the boundary, which matters for
-/// orders with hundreds of line items).
-fn set(obj: &Object, key: &str, value: &JsValue) {
-    if key == "__proto__" {
-        let desc = Object::new();
-        let _ = Reflect::set(&desc, &"value".into(), value);
-        for flag in ["enumerable", "writable", "configurable"] {
-            let _ = Reflect::set(&desc, &flag.into(), &JsValue::TRUE);
-        }
-        Object::define_property(obj, &key.into(), &desc);
-    } else {
-        let _ = Reflect::set(obj, &key.into(), value);
-    }
+    js_sys::JSON::parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
 /// Reads caller data (attributes, metadata) as JSON: plain objects, arrays,

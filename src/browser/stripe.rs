@@ -165,7 +165,7 @@ impl PaymentState {
         } else {
             get(&result, "paymentIntent")
         };
-        let intent = self.settled_intent(intent).await?;
+        let intent = settled_intent(&self.stripe, &self.client_secret, self.processing_limit_ms, intent).await?;
         let order = self.checkout.place_once(&self.order_id).await?;
         let (wallet, wallet_error) = if save_to_wallet {
             match self.checkout.save_to_wallet(&self.order_id).await {
@@ -179,24 +179,24 @@ impl PaymentState {
         *self.outcome.borrow_mut() = Some(outcome.clone());
         Ok(outcome)
     }
+}
 
-    /// Waits out `processing`; fails unless the intent ends authorized or paid.
-    async fn settled_intent(&self, mut intent: JsValue) -> Result<JsValue, CheckoutError> {
-        let deadline = now() + self.processing_limit_ms;
-        loop {
-            let status = text(&intent, "status").unwrap_or_default();
-            match next_step(&status) {
-                Next::Place => return Ok(intent),
-                Next::Wait if now() < deadline => {
-                    sleep(POLL_MS).await;
-                    let result =
-                        settle(call(&self.stripe, "retrievePaymentIntent", &[self.client_secret.as_str().into()])?).await?;
-                    intent = get(&result, "paymentIntent");
-                }
-                _ => {
-                    let last = text(&get(&intent, "last_payment_error"), "message");
-                    return Err(intent_failed(if status.is_empty() { "unknown" } else { &status }, last.as_deref()));
-                }
+/// Waits out `processing` (polling `retrievePaymentIntent` with `secret`);
+/// fails unless the intent ends authorized or paid.
+async fn settled_intent(stripe: &JsValue, secret: &str, limit_ms: f64, mut intent: JsValue) -> Result<JsValue, CheckoutError> {
+    let deadline = now() + limit_ms;
+    loop {
+        let status = text(&intent, "status").unwrap_or_default();
+        match next_step(&status) {
+            Next::Place => return Ok(intent),
+            Next::Wait if now() < deadline => {
+                sleep(POLL_MS).await;
+                let result = settle(call(stripe, "retrievePaymentIntent", &[secret.into()])?).await?;
+                intent = get(&result, "paymentIntent");
+            }
+            _ => {
+                let last = text(&get(&intent, "last_payment_error"), "message");
+                return Err(intent_failed(if status.is_empty() { "unknown" } else { &status }, last.as_deref()));
             }
         }
     }
@@ -282,23 +282,13 @@ pub(super) async fn resume(
         let history = get(&js_sys::global(), "history");
         let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
     }
-    let state = PaymentState {
-        checkout: checkout.clone(),
-        stripe: stripe.clone(),
-        elements: JsValue::UNDEFINED,
-        element: JsValue::UNDEFINED,
-        order_id: order_id.clone(),
-        client_secret: ret.client_secret,
-        processing_limit_ms: DEFAULT_PROCESSING_LIMIT_MS,
-        in_flight: RefCell::new(None),
-        outcome: RefCell::new(None),
-    };
-    let result = settle(call(&stripe, "retrievePaymentIntent", &[state.client_secret.as_str().into()])?).await?;
+    let secret = ret.client_secret;
+    let result = settle(call(&stripe, "retrievePaymentIntent", &[secret.as_str().into()])?).await?;
     let error = get(&result, "error");
     if error.is_object() {
         return Err(stripe_error(details_of(&error)));
     }
-    let intent = state.settled_intent(get(&result, "paymentIntent")).await?;
+    let intent = settled_intent(&stripe, &secret, DEFAULT_PROCESSING_LIMIT_MS, get(&result, "paymentIntent")).await?;
     let order = checkout.place_once(&order_id).await?;
     Ok(outcome(order, &intent, JsValue::NULL, JsValue::NULL))
 }

@@ -6,7 +6,7 @@ import { build } from "esbuild";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { ROOT, sandbox, staticServer, browser, admin, token } from "../tests/e2e/helpers.mjs";
+import { ROOT, sandbox, staticServer, browser, admin, token, confirmCard } from "../tests/e2e/helpers.mjs";
 
 const BENCH = join(ROOT, "bench");
 const DIST = join(BENCH, "dist");
@@ -114,9 +114,7 @@ async function main() {
     stripeSource: async () => [(await order({ payment_source_type: "stripe_payments" })).id],
     saveToWallet: async () => {
       const o = await order({ payment_source_type: "stripe_payments", wallet: 0 });
-      const s = (await sourceFor(o.id)).attributes;
-      const body = new URLSearchParams({ key: s.publishable_key, client_secret: s.client_secret, "payment_method_data[card][number]": "4242424242424242" });
-      await fetch(`${sbx.url}/v1/payment_intents/${s.stripe_id}/confirm`, { method: "POST", body });
+      await confirmCard(sbx.url, (await sourceFor(o.id)).attributes);
       await api("PATCH", `/orders/${o.id}`, { type: "orders", id: o.id, attributes: { _place: true } });
       return [o.id];
     },

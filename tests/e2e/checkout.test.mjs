@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, browser, admin } from "./helpers.mjs";
+import { ROOT, sandbox, browser, admin, token, confirmCard } from "./helpers.mjs";
 
 const SHOTS = join(ROOT, "test-results/screenshots");
 const PHONE = { width: 390, height: 844 };
@@ -238,20 +238,14 @@ test("returning from a redirect finishes the payment once and cleans the address
 
 /** Confirms the order's PaymentIntent with a good card, as a redirect-based method would have. */
 async function confirmOutOfBand(order) {
-  const token = await (await fetch(`${sbx.url}/oauth/token`, {
-    method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ grant_type: "client_credentials", client_id: "sandbox_sales_channel_client_id", scope: "market:id:MarketSbxA" }),
-  })).json();
   const res = await fetch(`${sbx.url}/api/orders/${order}?include=payment_source`, {
-    headers: { Accept: "application/vnd.api+json", Authorization: `Bearer ${token.access_token}` },
+    headers: { Accept: "application/vnd.api+json", Authorization: `Bearer ${await token(sbx.url)}` },
   });
   const doc = await res.json();
   const source = doc.included.find((r) => r.type === "stripe_payments").attributes;
-  const id = source.client_secret.split("_secret_")[0];
-  const body = new URLSearchParams({ key: source.publishable_key, client_secret: source.client_secret, "payment_method_data[card][number]": "4242424242424242" });
-  const confirmed = await (await fetch(`${sbx.url}/v1/payment_intents/${id}/confirm`, { method: "POST", body })).json();
+  const confirmed = await confirmCard(sbx.url, source);
   assert.equal(confirmed.status, "requires_capture");
-  return { id, client_secret: source.client_secret };
+  return { id: confirmed.id, client_secret: source.client_secret };
 }
 
 test("a double click on Pay confirms and places once", async () => {

@@ -65,3 +65,10 @@ export async function token(base, customer = false) {
   const res = await fetch(`${base}/oauth/token`, { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
   return (await res.json()).access_token;
 }
+
+/** Confirms a stripe_payments' PaymentIntent with `card` on the sandbox, as Stripe.js would; resolves with the intent. */
+export async function confirmCard(base, source, card = "4242424242424242") {
+  const intent = source.client_secret.split("_secret_")[0];
+  const body = new URLSearchParams({ key: source.publishable_key, client_secret: source.client_secret, "payment_method_data[card][number]": card });
+  return (await fetch(`${base}/v1/payment_intents/${intent}/confirm`, { method: "POST", body })).json();
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { CommerceLayer } from "@commercelayer/sdk/bundle";
-import { sandbox, admin, token } from "./helpers.mjs";
+import { sandbox, admin, token, confirmCard } from "./helpers.mjs";
 
 let sbx;
 before(async () => (sbx = await sandbox()));
@@ -19,13 +19,6 @@ function client(accessToken) {
   });
 }
 
-async function confirmCard(source, card) {
-  const intent = source.client_secret.split("_secret_")[0];
-  const body = new URLSearchParams({ key: source.publishable_key, client_secret: source.client_secret, "payment_method_data[card][number]": card });
-  const res = await fetch(`${sbx.url}/v1/payment_intents/${intent}/confirm`, { method: "POST", body });
-  return res.json();
-}
-
 test("SDK: stripe payment source, place, save to wallet, list, reuse, create customer payment source", async () => {
   const cl = client(await token(sbx.url, true));
   const first = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments", customer: true })).id;
@@ -36,7 +29,7 @@ test("SDK: stripe payment source, place, save to wallet, list, reuse, create cus
   const source = await cl.stripe_payments.create({ order: cl.orders.relationship(first) });
   assert.match(source.client_secret, /^pi_\w+_secret_\w+$/);
   assert.ok(source.publishable_key.startsWith("pk_test_"));
-  assert.equal((await confirmCard(source, "4242424242424242")).status, "requires_capture");
+  assert.equal((await confirmCard(sbx.url, source)).status, "requires_capture");
 
   const placed = await cl.orders._place(first);
   assert.equal(placed.status, "placed");

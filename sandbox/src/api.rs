@@ -1,14 +1,16 @@
 //! `/api/*`: orders, payment methods, the ten payment source types,
-//! customer payment sources, customers and line items.
+//! customer payment sources, customers, markets and line items. What may be
+//! read and written comes from the published schema (`crate::schema`); the
+//! triggers a checkout relies on are modelled in `crate::triggers`.
 
 use serde_json::{json, Map, Value};
 
 use crate::http::{Request, Response};
-use crate::render::{check_include, document, Query};
-use crate::store::{payment_method_id, Key, Rel, Resource, Store, PUBLISHABLE_KEY};
-use crate::stripe;
-
-pub const JSON_API: &str = "application/vnd.api+json";
+pub use crate::render::JSON_API;
+use crate::render::{check_include, document, invalid_include, list, Query};
+use crate::schema::{schema, FieldType};
+use crate::store::{Key, Rel, Resource, Store, SOURCE_TYPES};
+use crate::{stripe, triggers};
 
 /// A Commerce Layer error document.
 pub fn error(status: u16, code: &str, title: &str, detail: &str, pointer: Option<&str>, meta: Option<Value>) -> Response {
@@ -22,90 +24,77 @@ pub fn error(status: u16, code: &str, title: &str, detail: &str, pointer: Option
     Response::new(status, JSON_API, json!({"errors": [e]}).to_string())
 }
 
-pub fn not_found(ty: &str, id: &str) -> Response {
-    error(404, "RECORD_NOT_FOUND", "The requested resource was not found", &format!("{ty} {id} was not found"), None, None)
+pub fn not_found(_ty: &str, id: &str) -> Response {
+    error(404, "RECORD_NOT_FOUND", "Record not found", &format!("The record identified by {id} could not be found."), None, None)
 }
 
-fn invalid(detail: &str, pointer: &str, meta_error: &str) -> Response {
+pub fn invalid(detail: &str, pointer: &str, meta_error: &str) -> Response {
     error(422, "VALIDATION_ERROR", "is invalid", detail, Some(pointer), Some(json!({"error": meta_error})))
 }
 
 fn not_allowed(name: &str, pointer: &str) -> Response {
-    error(400, "PARAM_NOT_ALLOWED", "Param not allowed", &format!("{name} is not allowed"), Some(pointer), None)
+    error(400, "PARAM_NOT_ALLOWED", "Param not allowed", &format!("{name} is not allowed."), Some(pointer), None)
 }
 
-pub fn ok(store: &Store, status: u16, primary: &[&Resource], many: bool, q: &Query) -> Response {
-    if let Err(name) = check_include(store, primary, &q.include) {
-        return error(400, "INVALID_INCLUDE", "Invalid include", &format!("{name} is not a valid relationship"), None, None);
+/// What the API answers a sales-channel or customer token that writes to an
+/// order it may no longer change (placed, approved, …): the official React
+/// components treat this 401 as "re-read the order".
+pub fn unauthorized() -> Response {
+    error(401, "UNAUTHORIZED", "Access denied", "You are not authorized to perform this action on this resource.", None, None)
+}
+
+pub fn ok(store: &Store, status: u16, primary: &Resource, q: &Query) -> Response {
+    if let Err((ty, name)) = check_include(store, &[primary], &q.include) {
+        return invalid_include(&ty, &name);
     }
-    Response::new(status, JSON_API, document(store, primary, many, q).to_string())
+    Response::new(status, JSON_API, document(store, &[primary], false, q).to_string())
 }
 
-/// Who is calling: a sales channel (guest) or a customer.
+/// Who is calling: a sales channel (guest) or a customer, in one market.
 pub struct Caller {
     pub customer: Option<String>,
-}
-
-/// Per payment source type: attributes the browser may send on create
-/// (the first `required` of them must be present) and on update.
-struct Rules {
-    create: &'static [&'static str],
-    required: &'static [&'static str],
-    update: &'static [&'static str],
-}
-
-const COMMON: [&str; 3] = ["reference", "reference_origin", "metadata"];
-
-fn rules(ty: &str) -> Option<Rules> {
-    let r = |create, required, update| Some(Rules { create, required, update });
-    match ty {
-        "adyen_payments" => {
-            r(&[], &[], &["payment_request_data", "payment_request_details", "_authorize", "_details", "_balance"])
-        }
-        "axerve_payments" => r(
-            &["return_url", "client_ip", "buyer_details", "request_token"],
-            &["return_url"],
-            &["payment_request_data", "_update"],
-        ),
-        "braintree_payments" => {
-            r(&["payment_id", "local", "options"], &[], &["payment_id", "local", "options", "payment_method_nonce"])
-        }
-        "checkout_com_payments" => r(
-            &["success_url", "failure_url", "token"],
-            &["success_url", "failure_url"],
-            &["token", "_authorize", "_details", "_refresh"],
-        ),
-        "external_payments" => r(&["payment_source_token", "options"], &["payment_source_token"], &["options"]),
-        "klarna_payments" => r(&[], &[], &["auth_token", "_update"]),
-        "paypal_payments" => {
-            r(&["return_url", "cancel_url", "note_to_payer"], &["return_url", "cancel_url"], &["paypal_payer_id"])
-        }
-        "satispay_payments" => r(&["flow", "redirect_url"], &[], &["redirect_url", "_refresh"]),
-        "stripe_payments" => {
-            r(&["receipt_email", "options", "return_url"], &[], &["options", "return_url", "_update", "_refresh"])
-        }
-        "wire_transfers" => r(&[], &[], &[]),
-        _ => None,
-    }
+    pub market: String,
 }
 
 pub fn is_source_type(ty: &str) -> bool {
-    rules(ty).is_some()
+    SOURCE_TYPES.iter().any(|(t, _)| *t == ty)
 }
 
-/// Reads `{"data":{...}}`, checking `type` (and `id` when given).
+/// Reads `{"data":{...}}`, checking `type` and, on updates, `id` as
+/// JSONAPI::Resources (which Commerce Layer runs on) does.
 fn read_data(req: &Request, ty: &str, id: Option<&str>) -> Result<Map<String, Value>, Response> {
     let body: Value = serde_json::from_slice(&req.body)
         .map_err(|_| error(400, "BAD_REQUEST", "Bad request", "The request body is not valid JSON", None, None))?;
     let Some(Value::Object(data)) = body.get("data").cloned() else {
-        return Err(error(400, "BAD_REQUEST", "Bad request", "data - is missing or not an object", Some("/data"), None));
+        return Err(error(400, "PARAM_MISSING", "Missing Parameter", "The required parameter, data, is missing.", None, None));
     };
     if data.get("type").and_then(Value::as_str) != Some(ty) {
         return Err(error(409, "CONFLICT", "Type mismatch", &format!("data.type must be {ty}"), Some("/data/type"), None));
     }
     if let Some(id) = id {
-        if data.get("id").and_then(Value::as_str) != Some(id) {
-            return Err(error(409, "CONFLICT", "Id mismatch", "data.id must match the URL", Some("/data/id"), None));
+        match data.get("id") {
+            None | Some(Value::Null) => {
+                return Err(error(
+                    400,
+                    "KEY_ORDER_MISMATCH",
+                    "A key is required",
+                    "The resource object does not contain a key.",
+                    None,
+                    None,
+                ))
+            }
+            Some(given) if given.as_str() != Some(id) => {
+                let key = given.as_str().map_or_else(|| given.to_string(), str::to_string);
+                return Err(error(
+                    400,
+                    "KEY_NOT_INCLUDED_IN_URL",
+                    "Key is not included in URL",
+                    &format!("The URL does not support the key {key}"),
+                    None,
+                    None,
+                ));
+            }
+            Some(_) => {}
         }
     }
     for (member, pointer) in [("attributes", "/data/attributes"), ("relationships", "/data/relationships")] {
@@ -120,8 +109,70 @@ fn attributes(data: &Map<String, Value>) -> Map<String, Value> {
     data.get("attributes").and_then(Value::as_object).cloned().unwrap_or_default()
 }
 
-/// `Ok(None)` for `{"data":null}`, `Err` for malformed linkage.
-fn linkage(data: &Map<String, Value>, name: &str) -> Result<Option<Option<Key>>, Response> {
+/// Whether a trigger's value asks for the action (`true`, `"true"`, `1`, …).
+pub fn truthy(v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::String(s)) => s == "true" || s == "1",
+        Some(Value::Number(n)) => n.as_i64() == Some(1),
+        _ => false,
+    }
+}
+
+/// Checks a write against the schema: every attribute must exist and be
+/// creatable (or updatable), not prohibited for storefront tokens, and of
+/// the field's type; every relationship must be writable. The API's answers:
+/// 400 `PARAM_NOT_ALLOWED` naming the field, 400 `INVALID_FIELD_VALUE`.
+fn check_write(ty: &str, data: &Map<String, Value>, creating: bool) -> Result<(), Response> {
+    let Some(spec) = schema().resource(ty) else { return Ok(()) };
+    for (name, value) in attributes(data) {
+        let pointer = format!("/data/attributes/{name}");
+        let writable = spec.field(&name).is_some_and(|f| (if creating { f.creatable } else { f.updatable }) && !f.prohibited);
+        let Some(field) = spec.field(&name).filter(|_| writable) else { return Err(not_allowed(&name, &pointer)) };
+        let typed = if field.trigger && field.ty == FieldType::Boolean {
+            matches!(value, Value::Bool(_) | Value::String(_) | Value::Number(_))
+        } else {
+            field.ty.accepts(&value)
+        };
+        let listed = match (&field.values, &value) {
+            (Some(values), Value::String(s)) => values.contains(s),
+            _ => true,
+        };
+        if !typed || !listed {
+            let shown = value.as_str().map_or_else(|| value.to_string(), str::to_string);
+            return Err(error(
+                400,
+                "INVALID_FIELD_VALUE",
+                "Invalid field value",
+                &format!("{shown} is not a valid value for {name}."),
+                Some(&pointer),
+                None,
+            ));
+        }
+    }
+    if let Some(rels) = data.get("relationships").and_then(Value::as_object) {
+        for name in rels.keys() {
+            let writable = spec.relationship(name).is_some_and(|r| if creating { r.creatable } else { r.updatable });
+            if !writable {
+                return Err(not_allowed(name, &format!("/data/relationships/{name}")));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Stores the written attributes that are data (triggers are actions).
+fn store_attributes(res: &mut Resource, data: &Map<String, Value>) {
+    let Some(spec) = schema().resource(&res.ty) else { return };
+    for (name, value) in attributes(data) {
+        if spec.field(&name).is_some_and(|f| !f.trigger) {
+            res.attributes.insert(name, value);
+        }
+    }
+}
+
+/// `Ok(None)` when the relationship is absent, `Ok(Some(None))` for `{"data":null}`.
+pub fn linkage(data: &Map<String, Value>, name: &str) -> Result<Option<Option<Key>>, Response> {
     let Some(rel) = data.get("relationships").and_then(|r| r.get(name)) else { return Ok(None) };
     let pointer = format!("/data/relationships/{name}");
     match rel.get("data") {
@@ -134,70 +185,144 @@ fn linkage(data: &Map<String, Value>, name: &str) -> Result<Option<Option<Key>>,
     }
 }
 
-/// The order, if it exists and the caller may see it.
-fn visible_order<'a>(store: &'a Store, caller: &Caller, id: &str) -> Option<&'a Resource> {
+/// The order, if it exists and the caller may see it: same market, and a
+/// customer sees only their own orders.
+pub fn visible_order<'a>(store: &'a Store, caller: &Caller, id: &str) -> Option<&'a Resource> {
     let order = store.get("orders", id)?;
+    if order.rel_one("market").map(|(_, m)| m.as_str()) != Some(caller.market.as_str()) {
+        return None;
+    }
     match &caller.customer {
         Some(c) => (order.rel_one("customer").map(|(_, id)| id) == Some(c)).then_some(order),
         None => Some(order),
     }
 }
 
+/// A storefront may change an order only while it is a cart.
+pub fn is_open(order: &Resource) -> bool {
+    matches!(order.str_attr("status"), Some("draft" | "pending"))
+}
+
+/// A wallet entry, if it is the caller's: a guest token has no wallet.
+fn own_wallet_entry<'a>(store: &'a Store, caller: &Caller, id: &str) -> Option<&'a Resource> {
+    let cps = store.get("customer_payment_sources", id)?;
+    let customer = caller.customer.as_ref()?;
+    (cps.rel_one("customer").map(|(_, c)| c) == Some(customer)).then_some(cps)
+}
+
+/// A payment source is visible through its order, or through the caller's wallet.
+fn visible_source<'a>(store: &'a Store, caller: &Caller, ty: &str, id: &str) -> Option<&'a Resource> {
+    let source = store.get(ty, id)?;
+    let through_order = source.rel_one("order").is_some_and(|(_, o)| visible_order(store, caller, o).is_some());
+    let through_wallet = store
+        .all("customer_payment_sources")
+        .into_iter()
+        .any(|cps| cps.rel_one("payment_source") == Some(&source.key()) && own_wallet_entry(store, caller, &cps.id).is_some());
+    (through_order || through_wallet).then_some(source)
+}
+
+fn method_not_allowed(req: &Request) -> Response {
+    error(405, "METHOD_NOT_ALLOWED", "Method not allowed", &format!("{} is not allowed here", req.method), None, None)
+}
+
 pub fn handle(store: &mut Store, req: &Request, caller: &Caller, segments: &[&str]) -> Response {
     let q = Query::from_pairs(&req.query);
+    triggers::settle(store);
     match (req.method.as_str(), segments) {
         ("GET", ["orders", id]) => match visible_order(store, caller, id) {
-            Some(o) => ok(store, 200, &[o], false, &q),
+            Some(o) => ok(store, 200, o, &q),
             None => not_found("orders", id),
         },
         ("PATCH", ["orders", id]) => patch_order(store, req, caller, id, &q),
-        ("GET", ["payment_methods"]) => ok(store, 200, &store.all("payment_methods"), true, &q),
+        ("GET", ["payment_methods"]) => {
+            let mine = store
+                .all("payment_methods")
+                .into_iter()
+                .filter(|pm| pm.rel_one("market").is_some_and(|(_, m)| *m == caller.market))
+                .collect();
+            list(store, "payment_methods", mine, &q, &req.path)
+        }
         ("GET", ["payment_methods", id]) => match store.get("payment_methods", id) {
-            Some(pm) => ok(store, 200, &[pm], false, &q),
+            Some(pm) => ok(store, 200, pm, &q),
             None => not_found("payment_methods", id),
         },
+        ("GET", ["markets", id]) if *id == caller.market => match store.get("markets", id) {
+            Some(m) => ok(store, 200, m, &q),
+            None => not_found("markets", id),
+        },
         ("GET", ["customers", id]) if caller.customer.as_deref() == Some(*id) => match store.get("customers", id) {
-            Some(c) => ok(store, 200, &[c], false, &q),
+            Some(c) => ok(store, 200, c, &q),
             None => not_found("customers", id),
         },
-        ("GET", ["line_items", id]) => match store.get("line_items", id) {
-            Some(li) => ok(store, 200, &[li], false, &q),
+        ("GET", ["line_items", id]) => match line_item(store, caller, id) {
+            Some(li) => ok(store, 200, li, &q),
             None => not_found("line_items", id),
         },
-        ("PATCH", ["line_items", id]) => patch_line_item(store, req, id, &q),
+        ("PATCH", ["line_items", id]) => patch_line_item(store, req, caller, id, &q),
         ("POST", ["customer_payment_sources"]) => create_customer_payment_source(store, req, caller, &q),
         ("GET", ["customer_payment_sources"]) => {
-            let mine: Vec<&Resource> = store
+            let mine = store
                 .all("customer_payment_sources")
                 .into_iter()
-                .filter(|c| caller.customer.is_none() || c.rel_one("customer").map(|k| &k.1) == caller.customer.as_ref())
+                .filter(|c| own_wallet_entry(store, caller, &c.id).is_some())
                 .collect();
-            ok(store, 200, &mine, true, &q)
+            list(store, "customer_payment_sources", mine, &q, &req.path)
         }
-        ("GET", ["customer_payment_sources", id]) => match store.get("customer_payment_sources", id) {
-            Some(c) => ok(store, 200, &[c], false, &q),
+        ("GET", ["customer_payment_sources", id]) => match own_wallet_entry(store, caller, id) {
+            Some(c) => ok(store, 200, c, &q),
             None => not_found("customer_payment_sources", id),
         },
-        ("DELETE", ["customer_payment_sources", id]) => match store.remove("customer_payment_sources", id) {
-            Some(_) => Response::empty(204),
-            None => not_found("customer_payment_sources", id),
-        },
+        ("PATCH", ["customer_payment_sources", id]) => patch_customer_payment_source(store, req, caller, id, &q),
+        ("DELETE", ["customer_payment_sources", id]) => {
+            if own_wallet_entry(store, caller, id).is_none() {
+                return not_found("customer_payment_sources", id);
+            }
+            store.remove("customer_payment_sources", id);
+            Response::empty(204)
+        }
         ("POST", [ty]) if is_source_type(ty) => create_payment_source(store, req, caller, ty, &q),
+        ("GET", [ty]) if is_source_type(ty) => {
+            let visible: Vec<String> = store
+                .all(ty)
+                .into_iter()
+                .filter(|s| visible_source(store, caller, ty, &s.id).is_some())
+                .map(|s| s.id.clone())
+                .collect();
+            let items = visible.iter().filter_map(|id| store.get(ty, id)).collect();
+            list(store, ty, items, &q, &req.path)
+        }
         ("GET", [ty, id]) if is_source_type(ty) => {
+            if visible_source(store, caller, ty, id).is_none() {
+                return not_found(ty, id);
+            }
             stripe::sync_source(store, ty, id);
             match store.get(ty, id) {
-                Some(s) => ok(store, 200, &[s], false, &q),
+                Some(s) => ok(store, 200, s, &q),
                 None => not_found(ty, id),
             }
         }
-        ("PATCH", [ty, id]) if is_source_type(ty) => patch_payment_source(store, req, ty, id, &q),
-        (_, [ty, ..])
-            if is_source_type(ty)
-                || ["orders", "payment_methods", "customer_payment_sources", "customers", "line_items"].contains(ty) =>
-        {
-            error(405, "METHOD_NOT_ALLOWED", "Method not allowed", &format!("{} is not allowed here", req.method), None, None)
-        }
+        ("PATCH", [ty, id]) if is_source_type(ty) => patch_payment_source(store, req, caller, ty, id, &q),
+        (_, [ty, ..]) if is_source_type(ty) || schema().resource(ty).is_some() => method_not_allowed(req),
         _ => error(404, "NOT_FOUND", "Not found", &format!("{} does not exist", req.path), None, None),
+    }
+}
+
+fn line_item<'a>(store: &'a Store, caller: &Caller, id: &str) -> Option<&'a Resource> {
+    let li = store.get("line_items", id)?;
+    let order = li.rel_one("order")?;
+    visible_order(store, caller, &order.1).map(|_| li)
+}
+
+/// Attributes each gateway needs on create: the schema's `required` ones.
+/// Checkout.com's `token` is left optional: with its Flow integration the
+/// source is created first and `payment_session` starts tokenization.
+fn required_on_create(ty: &str) -> &'static [&'static str] {
+    match ty {
+        "axerve_payments" => &["return_url"],
+        "checkout_com_payments" => &["success_url", "failure_url"],
+        "external_payments" => &["payment_source_token"],
+        "paypal_payments" => &["return_url", "cancel_url"],
+        _ => &[],
     }
 }
 
@@ -206,14 +331,11 @@ fn create_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: 
         Ok(d) => d,
         Err(r) => return r,
     };
-    let attrs = attributes(&data);
-    let rules = rules(ty).expect("known type");
-    for name in attrs.keys() {
-        if !rules.create.contains(&name.as_str()) && !COMMON.contains(&name.as_str()) {
-            return not_allowed(name, &format!("/data/attributes/{name}"));
-        }
+    if let Err(r) = check_write(ty, &data, true) {
+        return r;
     }
-    for name in rules.required {
+    let attrs = attributes(&data);
+    for name in required_on_create(ty) {
         if attrs.get(*name).is_none_or(|v| v.is_null() || v == "") {
             return invalid(&format!("{name} - can't be blank"), &format!("/data/attributes/{name}"), "blank");
         }
@@ -226,8 +348,8 @@ fn create_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: 
     let Some(order) = visible_order(store, caller, &order_id) else {
         return invalid("order - must exist", "/data/relationships/order", "blank");
     };
-    if order.str_attr("status") != Some("pending") && order.str_attr("status") != Some("draft") {
-        return invalid("order - cannot change the payment source of a placed order", "/data/relationships/order", "status");
+    if !is_open(order) {
+        return unauthorized();
     }
     let method_type = order
         .rel_one("payment_method")
@@ -242,356 +364,111 @@ fn create_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: 
         );
     }
     let amount = order.int_attr("total_amount_cents");
-    let mut source = store.new_resource(ty, Value::Object(attrs));
-    gateway_attributes(store, &mut source, amount);
+    let market = order.rel_one("market").map(|(_, m)| m.clone()).unwrap_or_default();
+    let mut source = store.new_resource(ty, json!({}));
+    store_attributes(&mut source, &data);
+    triggers::gateway_attributes(store, &mut source, amount, &market);
+    source.internal.insert("amount_cents".into(), json!(amount));
     source.set_rel("order", Rel::One(Some(("orders".into(), order_id.clone()))));
-    source.attributes.insert("amount_cents".into(), json!(amount));
     let key = source.key();
     store.insert(source);
-    let order = store.get_mut("orders", &order_id).expect("order exists");
-    order.set_rel("payment_source", Rel::One(Some(key.clone())));
-    let created = store.get(&key.0, &key.1).expect("just inserted");
-    ok(store, 201, &[created], false, q)
-}
-
-/// What each gateway answers on create (read-only attributes).
-fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64) {
-    let token = store.random_chars(24);
-    let base = store.config.base_url.clone();
-    let extra = match source.ty.as_str() {
-        "adyen_payments" => {
-            json!({"public_key": "test_SANDBOXADYENCLIENTKEY", "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards"}]},
-                                   "payment_response": {}, "balance": null, "expires_at": null, "mismatched_amounts": false})
-        }
-        "axerve_payments" => json!({"login": "sandbox-shop-login", "mismatched_amounts": false}),
-        "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
-        "checkout_com_payments" => json!({"public_key": "pk_sbox_sandbox", "payment_session": {"id": format!("ps_{token}")},
-                                          "redirect_uri": null, "source_id": null, "customer_token": null, "payment_response": {}}),
-        "klarna_payments" => json!({"session_id": format!("klarna_{token}"), "client_token": format!("kct_{token}"),
-                                    "payment_methods": [{"identifier": "pay_later", "name": "Pay later"}]}),
-        "paypal_payments" => json!({"approval_url": format!("{base}/sandbox/paypal/approve?token={token}"),
-                                    "paypal_id": format!("PAYID-{}", token.to_uppercase()), "status": "created", "name": null}),
-        "satispay_payments" => {
-            json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/sandbox/satispay/{token}"),
-                                      "status": "pending", "payment_response": {}})
-        }
-        "stripe_payments" => {
-            let intent = stripe::create_intent(store, amount);
-            json!({"client_secret": intent.client_secret, "stripe_id": intent.id, "publishable_key": PUBLISHABLE_KEY,
-                   "connected_account": null, "on_behalf_of": null, "transfer_group": null, "charge_id": null,
-                   "payment_method": null, "mismatched_amounts": false, "options": source.attributes.get("options").cloned().unwrap_or(json!({}))})
-        }
-        _ => json!({}),
-    };
-    if let Value::Object(m) = extra {
-        source.attributes.extend(m);
+    if let Some(order) = store.get_mut("orders", &order_id) {
+        order.set_rel("payment_source", Rel::One(Some(key.clone())));
     }
-    source.attributes.entry("payment_instrument").or_insert(Value::Null);
+    match store.get(&key.0, &key.1) {
+        Some(created) => ok(store, 201, created, q),
+        None => not_found(ty, &key.1),
+    }
 }
 
-fn patch_payment_source(store: &mut Store, req: &Request, ty: &str, id: &str, q: &Query) -> Response {
+fn patch_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: &str, id: &str, q: &Query) -> Response {
+    let Some(source) = visible_source(store, caller, ty, id) else { return not_found(ty, id) };
+    let order_open = source.rel_one("order").and_then(|(_, o)| store.get("orders", o)).is_some_and(is_open);
     let data = match read_data(req, ty, Some(id)) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    if store.get(ty, id).is_none() {
-        return not_found(ty, id);
+    if let Err(r) = check_write(ty, &data, false) {
+        return r;
     }
-    let rules = rules(ty).expect("known type");
-    let attrs = attributes(&data);
-    for name in attrs.keys() {
-        if !rules.update.contains(&name.as_str()) && !COMMON.contains(&name.as_str()) {
-            return not_allowed(name, &format!("/data/attributes/{name}"));
-        }
+    if !order_open {
+        return unauthorized();
     }
-    for (name, value) in attrs {
-        match name.as_str() {
-            "_update" => stripe::update_amount(store, ty, id),
-            "_refresh" => stripe::sync_source(store, ty, id),
-            n if n.starts_with('_') => {}
-            _ => {
-                store.get_mut(ty, id).expect("exists").attributes.insert(name, value);
-            }
-        }
+    if let Some(source) = store.get_mut(ty, id) {
+        store_attributes(source, &data);
     }
-    let source = store.get(ty, id).expect("exists");
-    ok(store, 200, &[source], false, q)
+    if let Err(r) = triggers::payment_source(store, ty, id, &attributes(&data)) {
+        return r;
+    }
+    match store.get(ty, id) {
+        Some(source) => ok(store, 200, source, q),
+        None => not_found(ty, id),
+    }
 }
 
-const ORDER_ATTRIBUTES: [&str; 9] = [
-    "_place",
-    "_refresh",
-    "_save_payment_source_to_customer_wallet",
-    "_customer_payment_source_id",
-    "customer_email",
-    "language_code",
-    "reference",
-    "reference_origin",
-    "metadata",
-];
-
 fn patch_order(store: &mut Store, req: &Request, caller: &Caller, id: &str, q: &Query) -> Response {
-    if visible_order(store, caller, id).is_none() {
-        return not_found("orders", id);
-    }
+    let Some(order) = visible_order(store, caller, id) else { return not_found("orders", id) };
+    let open = is_open(order);
     let data = match read_data(req, "orders", Some(id)) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let attrs = attributes(&data);
-    for name in attrs.keys() {
-        if !ORDER_ATTRIBUTES.contains(&name.as_str()) {
-            return not_allowed(name, &format!("/data/attributes/{name}"));
-        }
+    if let Err(r) = check_write("orders", &data, false) {
+        return r;
     }
-    if let Some(rels) = data.get("relationships").and_then(Value::as_object) {
-        if let Some(name) = rels.keys().find(|k| *k != "payment_method") {
-            return not_allowed(name, &format!("/data/relationships/{name}"));
+    let attrs = attributes(&data);
+    if !open {
+        // Once placed, the only write a storefront still makes is its customer
+        // saving the payment source (the React components send it after _place).
+        let only_wallet_save = caller.customer.is_some()
+            && data.get("relationships").is_none()
+            && attrs.keys().all(|k| k == "_save_payment_source_to_customer_wallet");
+        if !only_wallet_save {
+            return unauthorized();
         }
     }
     match linkage(&data, "payment_method") {
         Ok(Some(choice)) => {
-            if let Err(r) = select_payment_method(store, id, choice) {
+            if let Err(r) = triggers::select_payment_method(store, id, choice) {
                 return r;
             }
         }
         Ok(None) => {}
         Err(r) => return r,
     }
-    for name in ["customer_email", "language_code", "reference", "reference_origin", "metadata"] {
-        if let Some(v) = attrs.get(name) {
-            store.get_mut("orders", id).expect("exists").attributes.insert(name.into(), v.clone());
-        }
-    }
-    if truthy(attrs.get("_refresh")) {
-        store.recompute_totals(id);
-    }
-    if let Some(cps) = attrs.get("_customer_payment_source_id") {
-        let Some(cps) = cps.as_str() else {
-            return invalid(
-                "_customer_payment_source_id - must be a string",
-                "/data/attributes/_customer_payment_source_id",
-                "invalid",
-            );
-        };
-        if let Err(r) = use_wallet_source(store, id, cps) {
-            return r;
-        }
-    }
-    let save = truthy(attrs.get("_save_payment_source_to_customer_wallet"));
-    if save {
-        if let Err(r) = request_wallet_save(store, id) {
-            return r;
-        }
-    }
-    if truthy(attrs.get("_place")) {
-        if let Err(r) = place(store, id) {
-            return r;
-        }
-    }
-    let order = store.get("orders", id).expect("exists");
-    ok(store, 200, &[order], false, q)
-}
-
-fn truthy(v: Option<&Value>) -> bool {
-    matches!(v, Some(Value::Bool(true))) || matches!(v, Some(Value::String(s)) if s == "true" || s == "1")
-}
-
-fn select_payment_method(store: &mut Store, order_id: &str, choice: Option<Key>) -> Result<(), Response> {
-    let pointer = "/data/relationships/payment_method";
-    if store.get("orders", order_id).and_then(|o| o.str_attr("status")) != Some("pending") {
-        return Err(invalid("payment_method - cannot be changed once the order is placed", pointer, "status"));
-    }
-    if let Some((t, pm)) = &choice {
-        let available =
-            t == "payment_methods" && store.get("payment_methods", pm).is_some_and(|p| p.attributes["disabled_at"].is_null());
-        if !available {
-            return Err(invalid("payment_method - is not available for this order", pointer, "not_available"));
-        }
-    }
-    let order = store.get_mut("orders", order_id).expect("exists");
-    let changed = order.rel_one("payment_method") != choice.as_ref();
-    order.set_rel("payment_method", Rel::One(choice));
-    if changed {
-        // A new method needs a new source, as in Commerce Layer.
-        order.set_rel("payment_source", Rel::One(None));
-    }
-    Ok(())
-}
-
-fn order_source(store: &Store, order_id: &str) -> Option<Key> {
-    store.get("orders", order_id)?.rel_one("payment_source").cloned()
-}
-
-/// Whether the gateway has authorized the source, or why not.
-fn authorization(store: &mut Store, source: &Key) -> Result<(), String> {
-    let (ty, id) = source;
-    match ty.as_str() {
-        "stripe_payments" => stripe::authorize(store, id),
-        "paypal_payments" => match store.get(ty, id).and_then(|s| s.str_attr("paypal_payer_id")) {
-            Some(_) => Ok(()),
-            None => Err("the PayPal payment is not approved by the payer yet (paypal_payer_id missing)".into()),
-        },
-        "klarna_payments" => match store.get(ty, id).and_then(|s| s.str_attr("auth_token")) {
-            Some(_) => Ok(()),
-            None => Err("the Klarna payment has no auth_token yet".into()),
-        },
-        _ => Ok(()),
-    }
-}
-
-fn place(store: &mut Store, order_id: &str) -> Result<(), Response> {
-    let status = store.get("orders", order_id).and_then(|o| o.str_attr("status")).unwrap_or_default().to_string();
-    if status != "pending" {
-        return Err(error(
-            422,
-            "VALIDATION_ERROR",
-            "cannot transition",
-            &format!("status - cannot transition from {status} to placed"),
-            Some("/data/attributes/status"),
-            Some(json!({"error": "transition", "from": status})),
-        ));
-    }
-    let Some(source) = order_source(store, order_id) else {
-        return Err(invalid("payment_source - can't be blank", "/data/relationships/payment_source", "blank"));
-    };
-    if store.get(&source.0, &source.1).and_then(|s| s.attributes.get("mismatched_amounts")).and_then(Value::as_bool) == Some(true)
-    {
-        return Err(invalid(
-            "payment_source - the amount changed since the payment source was created: update or recreate it",
-            "/data/relationships/payment_source",
-            "mismatched_amounts",
-        ));
-    }
-    if let Err(why) = authorization(store, &source) {
-        return Err(error(
-            422,
-            "PAYMENT_NOT_AUTHORIZED",
-            "Payment not authorized",
-            &format!("payment_source - {why}"),
-            Some("/data/relationships/payment_source"),
-            Some(json!({"error": "not_authorized"})),
-        ));
-    }
-    let now = crate::store::now_iso();
-    let order = store.get_mut("orders", order_id).expect("exists");
-    order.attributes.insert("status".into(), json!("placed"));
-    order.attributes.insert("payment_status".into(), json!("authorized"));
-    order.attributes.insert("placed_at".into(), json!(now));
-    let pending_save = order.attributes.remove("_save_pending").is_some();
-    if pending_save {
-        save_to_wallet(store, order_id)?;
-    }
-    Ok(())
-}
-
-/// Saves now when the source is authorized, else when the order is placed.
-fn request_wallet_save(store: &mut Store, order_id: &str) -> Result<(), Response> {
-    let order = store.get("orders", order_id).expect("exists");
-    if order.rel_one("customer").is_none() {
-        return Err(invalid(
-            "customer - a guest order has no wallet: sign the customer in to save payment sources",
-            "/data/attributes/_save_payment_source_to_customer_wallet",
-            "guest",
-        ));
-    }
-    let Some(source) = order_source(store, order_id) else {
-        return Err(invalid("payment_source - can't be blank", "/data/relationships/payment_source", "blank"));
-    };
-    let placed = order.str_attr("status") == Some("placed");
-    if placed || authorization(store, &source).is_ok() {
-        save_to_wallet(store, order_id)
-    } else {
-        store.get_mut("orders", order_id).expect("exists").attributes.insert("_save_pending".into(), json!(true));
-        Ok(())
-    }
-}
-
-fn save_to_wallet(store: &mut Store, order_id: &str) -> Result<(), Response> {
-    let order = store.get("orders", order_id).expect("exists");
-    let customer = order.rel_one("customer").cloned().expect("checked");
-    let method = order.rel_one("payment_method").cloned();
-    let source = order.rel_one("payment_source").cloned().expect("checked");
-    let already = store.all("customer_payment_sources").iter().any(|c| c.rel_one("payment_source") == Some(&source));
-    if already {
-        return Ok(());
-    }
-    let (name, token) = stripe::card_label(store, &source).unwrap_or_else(|| {
-        let name = store.get(&source.0, &source.1).and_then(|s| s.str_attr("payment_source_token")).map(str::to_string);
-        (name.clone().unwrap_or_else(|| source.0.replace('_', " ")), name.unwrap_or_default())
-    });
-    let customer_token = format!("cus_sbx_{}", customer.1);
-    let token = if token.is_empty() { format!("tok_{}", store.random_chars(14)) } else { token };
-    let mut cps = store.new_resource(
-        "customer_payment_sources",
-        json!({"name": name, "customer_token": customer_token, "payment_source_token": token}),
-    );
-    cps.set_rel("customer", Rel::One(Some(customer)));
-    cps.set_rel("payment_method", Rel::One(method));
-    cps.set_rel("payment_source", Rel::One(Some(source)));
-    store.insert(cps);
-    Ok(())
-}
-
-fn use_wallet_source(store: &mut Store, order_id: &str, cps_id: &str) -> Result<(), Response> {
-    let pointer = "/data/attributes/_customer_payment_source_id";
-    let order = store.get("orders", order_id).expect("exists");
-    if order.str_attr("status") != Some("pending") {
-        return Err(invalid("_customer_payment_source_id - the order is not pending", pointer, "status"));
-    }
-    let customer = order.rel_one("customer").cloned();
-    let amount = order.int_attr("total_amount_cents");
-    let cps = store.get("customer_payment_sources", cps_id);
-    let Some(cps) = cps.filter(|c| customer.is_some() && c.rel_one("customer") == customer.as_ref()) else {
-        return Err(invalid(
-            "_customer_payment_source_id - is not a payment source of this order's customer",
-            pointer,
-            "not_found",
-        ));
-    };
-    let saved = cps
-        .rel_one("payment_source")
-        .cloned()
-        .ok_or_else(|| invalid("customer payment source has no payment source", pointer, "blank"))?;
-    let token = cps.str_attr("payment_source_token").unwrap_or_default().to_string();
-    let mut source = store.new_resource(&saved.0, json!({}));
-    if saved.0 == "stripe_payments" {
-        let intent = stripe::create_intent_with_saved_card(store, amount, &saved.1);
-        source.attributes.extend(
-            json!({"client_secret": intent.client_secret, "stripe_id": intent.id, "publishable_key": PUBLISHABLE_KEY,
-                   "connected_account": null, "payment_method": {"id": token}, "mismatched_amounts": false, "options": {}})
-            .as_object()
-            .cloned()
-            .unwrap_or_default(),
-        );
-    } else if let Some(old) = store.get(&saved.0, &saved.1) {
-        for k in ["payment_source_token", "options"] {
-            if let Some(v) = old.attributes.get(k) {
-                source.attributes.insert(k.into(), v.clone());
+    if let Some(rels) = data.get("relationships").and_then(Value::as_object) {
+        for name in rels.keys().filter(|n| *n != "payment_method") {
+            match linkage(&data, name) {
+                Ok(Some(target)) => {
+                    if let Some(order) = store.get_mut("orders", id) {
+                        order.set_rel(name, Rel::One(target));
+                    }
+                }
+                Ok(None) => {}
+                Err(r) => return r,
             }
         }
     }
-    source.attributes.insert("amount_cents".into(), json!(amount));
-    source.attributes.entry("payment_instrument").or_insert(Value::Null);
-    source.set_rel("order", Rel::One(Some(("orders".into(), order_id.into()))));
-    let key = source.key();
-    store.insert(source);
-    let order = store.get_mut("orders", order_id).expect("exists");
-    order.set_rel("payment_method", Rel::One(Some(("payment_methods".into(), payment_method_id(&saved.0)))));
-    order.set_rel("payment_source", Rel::One(Some(key)));
-    Ok(())
+    if let Some(order) = store.get_mut("orders", id) {
+        store_attributes(order, &data);
+    }
+    if let Err(r) = triggers::order(store, id, &attrs) {
+        return r;
+    }
+    match store.get("orders", id) {
+        Some(order) => ok(store, 200, order, q),
+        None => not_found("orders", id),
+    }
 }
 
 fn create_customer_payment_source(store: &mut Store, req: &Request, caller: &Caller, q: &Query) -> Response {
-    let data = match read_data(req, "customer_payment_sources", None) {
+    let ty = "customer_payment_sources";
+    let data = match read_data(req, ty, None) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let attrs = attributes(&data);
-    for name in attrs.keys() {
-        if !COMMON.contains(&name.as_str()) && name != "customer_token" && name != "payment_source_token" {
-            return not_allowed(name, &format!("/data/attributes/{name}"));
-        }
+    if let Err(r) = check_write(ty, &data, true) {
+        return r;
     }
     let customer = match linkage(&data, "customer") {
         Ok(Some(Some((t, id)))) if t == "customers" && store.get("customers", &id).is_some() => id,
@@ -602,43 +479,101 @@ fn create_customer_payment_source(store: &mut Store, req: &Request, caller: &Cal
         return invalid("customer - must be the signed-in customer", "/data/relationships/customer", "invalid");
     }
     let source = match linkage(&data, "payment_source") {
-        Ok(Some(Some((t, id)))) if is_source_type(&t) && store.get(&t, &id).is_some() => (t, id),
+        Ok(Some(Some((t, id)))) if is_source_type(&t) && store.get(&t, &id).is_some() => Some((t, id)),
+        Ok(None | Some(None)) => None,
         Ok(_) => return invalid("payment_source - must exist", "/data/relationships/payment_source", "blank"),
         Err(r) => return r,
     };
-    let (name, token) = stripe::card_label(store, &source).unwrap_or_else(|| (source.0.replace('_', " "), String::new()));
-    let mut fields = json!({"name": name, "customer_token": format!("cus_sbx_{customer}"),
-                            "payment_source_token": if token.is_empty() { format!("tok_{}", store.random_chars(14)) } else { token }});
-    for (k, v) in attrs {
-        fields[k] = v;
+    let method = match linkage(&data, "payment_method") {
+        Ok(Some(Some((t, id)))) if t == "payment_methods" && store.get(&t, &id).is_some() => Some((t, id)),
+        Ok(None | Some(None)) => None,
+        Ok(_) => return invalid("payment_method - must exist", "/data/relationships/payment_method", "blank"),
+        Err(r) => return r,
+    };
+    let attrs = attributes(&data);
+    if source.is_none() && attrs.get("payment_source_token").is_none_or(Value::is_null) {
+        return invalid(
+            "payment_source_token - can't be blank without a payment_source",
+            "/data/attributes/payment_source_token",
+            "blank",
+        );
     }
-    let mut cps = store.new_resource("customer_payment_sources", fields);
+    let label = source.as_ref().and_then(|s| stripe::card_label(store, s));
+    let name = label.as_ref().map(|(n, _)| n.clone()).or_else(|| source.as_ref().map(|s| s.0.replace('_', " ")));
+    let token = label.map(|(_, t)| t).filter(|t| !t.is_empty()).unwrap_or_else(|| format!("tok_{}", store.random_chars(14)));
+    let method =
+        method.or_else(|| source.as_ref().map(|(t, _)| ("payment_methods".to_string(), crate::store::payment_method_id(t))));
+    let mut cps = store.new_resource(
+        ty,
+        json!({"name": name.unwrap_or_else(|| "saved payment source".into()), "customer_token": format!("cus_sbx_{customer}"),
+               "payment_source_token": token}),
+    );
+    store_attributes(&mut cps, &data);
     cps.set_rel("customer", Rel::One(Some(("customers".into(), customer))));
-    cps.set_rel("payment_method", Rel::One(Some(("payment_methods".into(), payment_method_id(&source.0)))));
-    cps.set_rel("payment_source", Rel::One(Some(source)));
+    cps.set_rel("payment_method", Rel::One(method));
+    cps.set_rel("payment_source", Rel::One(source));
     let key = cps.key();
     store.insert(cps);
-    let created = store.get(&key.0, &key.1).expect("inserted");
-    ok(store, 201, &[created], false, q)
+    match store.get(&key.0, &key.1) {
+        Some(created) => ok(store, 201, created, q),
+        None => not_found(ty, &key.1),
+    }
 }
 
-fn patch_line_item(store: &mut Store, req: &Request, id: &str, q: &Query) -> Response {
+fn patch_customer_payment_source(store: &mut Store, req: &Request, caller: &Caller, id: &str, q: &Query) -> Response {
+    let ty = "customer_payment_sources";
+    if own_wallet_entry(store, caller, id).is_none() {
+        return not_found(ty, id);
+    }
+    let data = match read_data(req, ty, Some(id)) {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    if let Err(r) = check_write(ty, &data, false) {
+        return r;
+    }
+    if let Some(cps) = store.get_mut(ty, id) {
+        store_attributes(cps, &data);
+    }
+    match store.get(ty, id) {
+        Some(cps) => ok(store, 200, cps, q),
+        None => not_found(ty, id),
+    }
+}
+
+fn patch_line_item(store: &mut Store, req: &Request, caller: &Caller, id: &str, q: &Query) -> Response {
+    let Some(li) = line_item(store, caller, id) else { return not_found("line_items", id) };
+    let order_id = li.rel_one("order").map(|k| k.1.clone()).unwrap_or_default();
+    let open = store.get("orders", &order_id).is_some_and(is_open);
     let data = match read_data(req, "line_items", Some(id)) {
         Ok(d) => d,
         Err(r) => return r,
     };
-    let Some(li) = store.get("line_items", id) else { return not_found("line_items", id) };
-    let order_id = li.rel_one("order").map(|k| k.1.clone()).unwrap_or_default();
-    let quantity = match attributes(&data).get("quantity").and_then(Value::as_i64) {
-        Some(n) if (1..=100).contains(&n) => n,
-        _ => return invalid("quantity - must be an integer from 1 to 100", "/data/attributes/quantity", "less_than_or_equal_to"),
-    };
-    let li = store.get_mut("line_items", id).expect("exists");
-    let unit = li.int_attr("unit_amount_cents");
-    li.attributes.insert("quantity".into(), json!(quantity));
-    li.attributes.insert("total_amount_cents".into(), json!(unit * quantity));
-    li.attributes.insert("formatted_total_amount".into(), json!(crate::store::euros(unit * quantity)));
+    if let Err(r) = check_write("line_items", &data, false) {
+        return r;
+    }
+    if !open {
+        return unauthorized();
+    }
+    let attrs = attributes(&data);
+    if let Some(q) = attrs.get("quantity") {
+        if !q.as_i64().is_some_and(|n| (1..=100).contains(&n)) {
+            return invalid("quantity - must be an integer from 1 to 100", "/data/attributes/quantity", "less_than_or_equal_to");
+        }
+    }
+    if let Some(li) = store.get_mut("line_items", id) {
+        store_attributes(li, &data);
+        let quantity = li.int_attr("quantity");
+        let unit = li.int_attr("unit_amount_cents");
+        let mut amounts = Value::Object(std::mem::take(&mut li.attributes));
+        crate::store::set_amount(&mut amounts, "total_amount", unit * quantity);
+        if let Value::Object(m) = amounts {
+            li.attributes = m;
+        }
+    }
     store.recompute_totals(&order_id);
-    let li = store.get("line_items", id).expect("exists");
-    ok(store, 200, &[li], false, q)
+    match store.get("line_items", id) {
+        Some(li) => ok(store, 200, li, q),
+        None => not_found("line_items", id),
+    }
 }

@@ -8,32 +8,22 @@ use serde_json::{json, Value};
 
 use crate::api::{self, error, Caller, JSON_API};
 use crate::http::{Delivery, Request, Response};
-use crate::store::{Fault, FaultKind, Store, TokenInfo, CLIENT_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
-use crate::{oauth, stripe};
+use crate::store::{Fault, FaultKind, Store, TokenInfo, CLIENT_ID, CONNECT_MARKET_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
+use crate::{cors, oauth, redact, stripe};
 
 pub type Shared = Arc<Mutex<Store>>;
 
 pub fn handle(shared: &Shared, req: &Request) -> Response {
+    let allowed = {
+        let store = shared.lock().unwrap_or_else(|p| p.into_inner());
+        cors::origin_allowed(&store.config, req)
+    };
     let mut resp = route(shared, req);
-    cors(req, &mut resp);
-    resp
-}
-
-fn cors(req: &Request, resp: &mut Response) {
-    let origin = req.header("Origin").unwrap_or("*").to_string();
-    for (k, v) in [
-        ("Access-Control-Allow-Origin", origin.as_str()),
-        ("Access-Control-Allow-Methods", "GET, POST, PATCH, DELETE, OPTIONS"),
-        ("Access-Control-Allow-Headers", "Accept, Authorization, Content-Type"),
-        ("Access-Control-Expose-Headers", "X-Ratelimit-Limit, X-Ratelimit-Interval, X-Ratelimit-Remaining, Retry-After"),
-        ("Access-Control-Max-Age", "600"),
-        ("Vary", "Origin"),
-        // Lets pages read sizes and timings of these cross-origin answers (benchmarks).
-        ("Timing-Allow-Origin", "*"),
-        ("Cache-Control", "no-store"),
-    ] {
-        resp.headers.push((k.into(), v.into()));
+    if allowed && !req.path.starts_with("/sandbox") {
+        cors::grant(req, &mut resp);
     }
+    resp.headers.push(("Cache-Control".into(), "no-store".into()));
+    resp
 }
 
 fn route(shared: &Shared, req: &Request) -> Response {
@@ -45,8 +35,9 @@ fn route(shared: &Shared, req: &Request) -> Response {
         return asset;
     }
     if segments.first() == Some(&"sandbox") {
-        if !req.peer.ip().is_loopback() {
-            return error(403, "FORBIDDEN", "Forbidden", "The sandbox admin answers loopback only", None, None);
+        let own_origin = shared.lock().map(|s| s.config.base_url.clone()).unwrap_or_default();
+        if let Err(why) = cors::control_allowed(req, &own_origin) {
+            return error(403, "FORBIDDEN", "Forbidden", why, None, None);
         }
         return admin(shared, req, &segments[1..]);
     }
@@ -143,7 +134,7 @@ fn authenticate(store: &Store, req: &Request) -> Result<Caller, Response> {
         Some(TokenInfo { expires_at, .. }) if *expires_at <= Instant::now() => {
             Err(error(401, "INVALID_TOKEN", "Invalid token", "The access token you provided is expired.", None, None))
         }
-        Some(info) => Ok(Caller { customer: info.customer.clone() }),
+        Some(info) => Ok(Caller { customer: info.customer.clone(), market: info.market.clone() }),
         None => Err(error(401, "UNAUTHORIZED", "Access denied", "You are not authorized to perform this action.", None, None)),
     }
 }
@@ -185,13 +176,16 @@ fn take_fault(shared: &Shared, req: &Request) -> Option<FaultKind> {
     Some(kind)
 }
 
+/// Logs a request with its secrets masked (`crate::redact`): card data,
+/// client secrets, passwords and tokens never reach the log.
 fn log(shared: &Shared, req: &Request, status: u16) {
     if req.path.starts_with("/sandbox") {
         return;
     }
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
-    let body: String = String::from_utf8_lossy(&req.body).chars().take(4096).collect();
-    store.log.push(json!({"method": req.method, "path": req.path, "target": req.target, "status": status, "body": body}));
+    let body: String = redact::body(&String::from_utf8_lossy(&req.body)).chars().take(4096).collect();
+    let target = redact::target(&req.target);
+    store.log.push(json!({"method": req.method, "path": req.path, "target": target, "status": status, "body": body}));
 }
 
 fn json_response(status: u16, value: Value) -> Response {
@@ -214,7 +208,8 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
         }
         ("POST", ["orders"]) => {
             // {"payment_source_type": "stripe_payments"|null, "customer": true|"second", "line_items": 2,
-            //  "wallet": N (a new customer with N saved cards owns the order), "hostile_source_type": "../x"}
+            //  "wallet": N (a new customer with N saved cards owns the order), "hostile_source_type": "../x",
+            //  "market": "connect" (the Stripe Connect market), "place_async": true}
             let source_type = body.get("payment_source_type").and_then(Value::as_str);
             if source_type.is_some_and(|t| !api::is_source_type(t)) {
                 return bad("unknown payment_source_type");
@@ -228,7 +223,14 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 _ => None,
             };
             let items = body.get("line_items").and_then(Value::as_u64).unwrap_or(2).clamp(1, 1000) as usize;
-            let id = store.create_order(source_type, customer, items);
+            let market =
+                if body.get("market").and_then(Value::as_str) == Some("connect") { CONNECT_MARKET_ID } else { MARKET_ID };
+            let id = store.create_order_in(market, source_type, customer, items);
+            if body.get("place_async").and_then(Value::as_bool) == Some(true) {
+                if let Some(order) = store.get_mut("orders", &id) {
+                    order.attributes.insert("place_async".into(), json!(true));
+                }
+            }
             let wallet: Vec<Value> =
                 fresh_customer.as_ref().map(|(_, w)| w.iter().map(|c| json!(c)).collect()).unwrap_or_default();
             if let Some(hostile) = body.get("hostile_source_type").and_then(Value::as_str) {
@@ -288,7 +290,7 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                     200,
                     json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
                     "payment_source": order.rel_one("payment_source").map(|(t, i)| json!({"type": t, "id": i})), "payment_sources": sources,
-                    "total_amount_cents": order.attributes["total_amount_cents"], "market": MARKET_ID, "client_id": CLIENT_ID}),
+                    "total_amount_cents": order.attributes["total_amount_cents"], "market": order.rel_one("market").map(|(_, m)| m.clone()), "client_id": CLIENT_ID}),
                 )
             }
             None => json_response(404, json!({"error": "no such order"})),

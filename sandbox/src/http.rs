@@ -4,12 +4,20 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Request bodies past this size get 413 (the real API caps bodies too).
 pub const MAX_BODY: usize = 1024 * 1024;
-const MAX_HEAD: usize = 32 * 1024;
+/// A request head is read at most this far before it is refused (431):
+/// a head that never ends cannot grow the sandbox's memory.
+pub const MAX_HEAD: usize = 32 * 1024;
+/// Connections served at once; more are answered 503 and closed.
+pub const MAX_CONNECTIONS: usize = 256;
+/// A kept-alive connection that sends nothing this long is closed; so is
+/// one that stops mid-request.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(15);
 
 pub struct Request {
     pub method: String,
@@ -77,12 +85,23 @@ impl Response {
 
 pub type Handler = dyn Fn(&Request) -> Response + Send + Sync;
 
-/// Serves forever on `listener`, one thread per connection.
+/// Serves forever on `listener`, one thread per connection, at most
+/// [`MAX_CONNECTIONS`] at once.
 pub fn serve(listener: TcpListener, handler: Arc<Handler>) {
-    for stream in listener.incoming().flatten() {
+    let open = Arc::new(AtomicUsize::new(0));
+    for mut stream in listener.incoming().flatten() {
+        if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+            open.fetch_sub(1, Ordering::SeqCst);
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let busy = Response::new(503, "text/plain", "cl-sandbox: too many connections").header("Retry-After", "1");
+            let _ = write_response(&mut stream, &busy, true);
+            continue;
+        }
         let handler = handler.clone();
+        let open = open.clone();
         std::thread::spawn(move || {
             let _ = connection(stream, &*handler);
+            open.fetch_sub(1, Ordering::SeqCst);
         });
     }
 }
@@ -91,7 +110,8 @@ fn connection(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
     let peer = stream.peer_addr()?;
     // Answers go out at once: no Nagle delay waiting for the client's ACK.
     stream.set_nodelay(true)?;
-    stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
+    stream.set_write_timeout(Some(IDLE_TIMEOUT))?;
     let mut writer = stream.try_clone()?;
     let mut reader = BufReader::new(stream);
     loop {
@@ -99,16 +119,16 @@ fn connection(stream: TcpStream, handler: &Handler) -> std::io::Result<()> {
             Ok(Some(r)) => r,
             Ok(None) => return Ok(()),
             Err(status) => {
-                let detail = if status == 413 {
-                    "The request body is larger than 1 MiB."
-                } else {
-                    "The request could not be read as HTTP/1.1."
+                let detail = match status {
+                    413 => "The request body is larger than 1 MiB.",
+                    431 => "The request head is larger than 32 KiB.",
+                    _ => "The request could not be read as HTTP/1.1.",
                 };
                 let body = format!(
                     r#"{{"errors":[{{"title":"{}","detail":"{detail}","code":"BAD_REQUEST","status":"{status}"}}]}}"#,
                     reason(status)
                 );
-                let resp = Response::new(status, "application/vnd.api+json", body).header("Access-Control-Allow-Origin", "*");
+                let resp = Response::new(status, "application/vnd.api+json", body);
                 write_response(&mut writer, &resp, true)?;
                 return Ok(());
             }
@@ -138,12 +158,14 @@ fn read_request(reader: &mut BufReader<TcpStream>, peer: SocketAddr) -> Result<O
     let mut head = Vec::new();
     loop {
         let before = head.len();
-        let n = reader.read_until(b'\n', &mut head).map_err(|_| 400u16)?;
-        if n == 0 {
-            return if head.is_empty() { Ok(None) } else { Err(400) };
-        }
+        // Never buffer past the cap: a line without a newline stops there.
+        let room = (MAX_HEAD + 1).saturating_sub(before) as u64;
+        let n = reader.by_ref().take(room).read_until(b'\n', &mut head).map_err(|_| 400u16)?;
         if head.len() > MAX_HEAD {
             return Err(431);
+        }
+        if n == 0 {
+            return if head.is_empty() { Ok(None) } else { Err(400) };
         }
         let line = &head[before..];
         if (line == b"\r\n" || line == b"\n") && before > 0 {

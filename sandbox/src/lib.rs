@@ -3,11 +3,15 @@
 
 pub mod api;
 pub mod app;
+pub mod cors;
 pub mod http;
 pub mod oauth;
+pub mod redact;
 pub mod render;
+pub mod schema;
 pub mod store;
 pub mod stripe;
+pub mod triggers;
 
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
@@ -18,11 +22,13 @@ pub struct Options {
     pub port: u16,
     pub token_ttl_secs: u64,
     pub rate_limit: u32,
+    /// Origins whose pages may call the API; empty: any loopback origin.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { port: 8765, token_ttl_secs: 14_400, rate_limit: 0 }
+        Options { port: 8765, token_ttl_secs: 14_400, rate_limit: 0, allowed_origins: Vec::new() }
     }
 }
 
@@ -31,8 +37,12 @@ impl Default for Options {
 pub fn start(options: Options) -> std::io::Result<(SocketAddr, app::Shared)> {
     let listener = TcpListener::bind(("127.0.0.1", options.port))?;
     let addr = listener.local_addr()?;
-    let config =
-        Config { token_ttl_secs: options.token_ttl_secs, rate_limit: options.rate_limit, base_url: format!("http://{addr}") };
+    let config = Config {
+        token_ttl_secs: options.token_ttl_secs,
+        rate_limit: options.rate_limit,
+        base_url: format!("http://{addr}"),
+        allowed_origins: options.allowed_origins,
+    };
     let shared: app::Shared = Arc::new(Mutex::new(Store::new(config)));
     let handler_state = shared.clone();
     let handler: Arc<http::Handler> = Arc::new(move |req: &http::Request| app::handle(&handler_state, req));

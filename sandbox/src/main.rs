@@ -1,9 +1,9 @@
-//! `cl-sandbox [--port N] [--token-ttl SECS] [--rate-limit N]`
+//! `cl-sandbox [--port N] [--token-ttl SECS] [--rate-limit N] [--allow-origin ORIGIN]...`
 
 use std::process::ExitCode;
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cl-sandbox [--port N (default 8765, 0 = any)] [--token-ttl SECONDS (default 14400)] [--rate-limit REQUESTS_PER_10S (default 0 = off)]");
+    eprintln!("usage: cl-sandbox [--port N (default 8765, 0 = any)] [--token-ttl SECONDS (default 14400)] [--rate-limit REQUESTS_PER_10S (default 0 = off)] [--allow-origin ORIGIN ... (default: any loopback origin)]");
     ExitCode::from(2)
 }
 
@@ -12,6 +12,15 @@ fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let value = args.next();
+        if flag == "--allow-origin" {
+            match value {
+                Some(origin) if origin.starts_with("http://") || origin.starts_with("https://") => {
+                    options.allowed_origins.push(origin.trim_end_matches('/').to_string());
+                    continue;
+                }
+                _ => return usage(),
+            }
+        }
         let parsed = match (flag.as_str(), value.as_deref().map(str::parse::<u64>)) {
             ("--port", Some(Ok(v))) if v <= 65_535 => {
                 options.port = v as u16;

@@ -8,7 +8,9 @@ use serde_json::{json, Value};
 
 use crate::api::error;
 use crate::http::{percent_decode, Request, Response};
-use crate::store::{unix_now, Store, TokenInfo, CLIENT_ID, CUSTOMER, MARKET_ID, ORGANIZATION, SECOND_CUSTOMER};
+use crate::store::{
+    unix_now, Store, TokenInfo, CLIENT_ID, CONNECT_MARKET_ID, CUSTOMER, MARKET_ID, ORGANIZATION, SECOND_CUSTOMER,
+};
 
 fn base64url(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -71,15 +73,17 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
     };
     let scope = text("scope");
     let scope = if scope.is_empty() { format!("market:id:{MARKET_ID}") } else { scope };
-    if scope != format!("market:id:{MARKET_ID}") && scope != "market:code:EU" {
-        return auth_error(400, "invalid_scope", "The requested scope is invalid: use the sandbox market's scope.");
-    }
+    let market = match scope.as_str() {
+        s if s == format!("market:id:{MARKET_ID}") || s == "market:code:EU" => MARKET_ID,
+        s if s == format!("market:id:{CONNECT_MARKET_ID}") || s == "market:code:CONNECT" => CONNECT_MARKET_ID,
+        _ => return auth_error(400, "invalid_scope", "The requested scope is invalid: use a sandbox market's scope."),
+    };
     let ttl = store.config.token_ttl_secs;
     let now = unix_now();
     let mut claims = json!({
         "organization": {"id": "OrgSandbx1", "slug": ORGANIZATION, "enterprise": false, "region": "local"},
         "application": {"id": "AppSandbx1", "client_id": CLIENT_ID, "kind": "sales_channel", "public": true},
-        "market": {"id": [MARKET_ID], "stock_location_ids": [], "geocoder_id": null, "allows_external_prices": false},
+        "market": {"id": [market], "stock_location_ids": [], "geocoder_id": null, "allows_external_prices": false},
         "scope": scope, "exp": now + ttl, "test": true, "rand": store.random() % 1_000_000, "iat": now,
         "iss": "https://auth.commercelayer.io",
     });
@@ -91,7 +95,11 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
         format!("{}.{}.{}", base64url(br#"{"alg":"HS512","typ":"JWT"}"#), base64url(claims.to_string().as_bytes()), signature);
     store.tokens.insert(
         access_token.clone(),
-        TokenInfo { customer: customer.clone(), expires_at: Instant::now() + Duration::from_secs(ttl) },
+        TokenInfo {
+            customer: customer.clone(),
+            market: market.to_string(),
+            expires_at: Instant::now() + Duration::from_secs(ttl),
+        },
     );
     let mut body =
         json!({"access_token": access_token, "token_type": "bearer", "expires_in": ttl, "scope": scope, "created_at": now});

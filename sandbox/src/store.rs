@@ -18,8 +18,12 @@ pub enum Rel {
 pub struct Resource {
     pub ty: String,
     pub id: String,
+    /// What the API shows: only fields of the published schema (see `render`).
     pub attributes: Map<String, Value>,
     pub relationships: Vec<(String, Rel)>,
+    /// The sandbox's own bookkeeping (amounts a gateway authorized, a save
+    /// waiting for authorization, …): never rendered.
+    pub internal: Map<String, Value>,
 }
 
 impl Resource {
@@ -52,6 +56,8 @@ impl Resource {
 
 pub struct TokenInfo {
     pub customer: Option<String>,
+    /// The market of the token's scope: orders of other markets are invisible to it.
+    pub market: String,
     pub expires_at: Instant,
 }
 
@@ -72,6 +78,9 @@ pub struct PaymentIntent {
     pub confirmations: u32,
     /// While `processing`: when the payment settles (to `requires_capture`).
     pub settles_at: Option<Instant>,
+    /// Stripe Connect: the connected account that owns the intent. Stripe.js
+    /// finds it only when created with `Stripe(pk, { stripeAccount })`.
+    pub account: Option<String>,
 }
 
 /// A fault armed through `POST /sandbox/faults`.
@@ -105,6 +114,8 @@ pub struct Config {
     /// API requests allowed per 10-second window; 0 is unlimited.
     pub rate_limit: u32,
     pub base_url: String,
+    /// `--allow-origin` values; empty means any loopback origin.
+    pub allowed_origins: Vec<String>,
 }
 
 pub struct Store {
@@ -125,11 +136,16 @@ pub struct Store {
     pub processing_next: Option<Duration>,
     rng: u64,
     order_number: i64,
+    started: Instant,
 }
 
 pub const ORGANIZATION: &str = "sandbox";
 pub const CLIENT_ID: &str = "sandbox_sales_channel_client_id";
 pub const MARKET_ID: &str = "MarketSbxA";
+/// A market whose Stripe gateway pays a connected account (Stripe Connect).
+pub const CONNECT_MARKET_ID: &str = "MarketSbxC";
+pub const CONNECTED_ACCOUNT: &str = "acct_1SbxConnectedShop";
+pub const CONNECT_PAYMENT_METHOD: &str = "PmConnectS";
 pub const PUBLISHABLE_KEY: &str = "pk_test_sbx_51SandboxPublishableKey";
 pub const CUSTOMER: (&str, &str, &str) = ("CustomerA1", "shopper@example.com", "sandbox-password");
 pub const SECOND_CUSTOMER: (&str, &str, &str) = ("CustomerB2", "second@example.com", "sandbox-password-2");
@@ -171,6 +187,7 @@ impl Store {
             processing_next: None,
             rng: seed_rng,
             order_number: 10_000,
+            started: Instant::now(),
         };
         store.load_seed();
         store
@@ -186,6 +203,11 @@ impl Store {
         self.faults.clear();
         self.log.clear();
         self.load_seed();
+    }
+
+    /// Milliseconds since the sandbox started: timers kept in resources.
+    pub fn uptime_ms(&self, now: Instant) -> u64 {
+        now.saturating_duration_since(self.started).as_millis() as u64
     }
 
     pub fn random(&mut self) -> u64 {
@@ -243,57 +265,64 @@ impl Store {
         self.resource_with_id(ty, &id, attributes)
     }
 
+    /// A resource with the attributes every resource has (`created_at`,
+    /// `metadata`, …) set as the API sets them; the rest stays unset (`null`).
     pub fn resource_with_id(&mut self, ty: &str, id: &str, attributes: Value) -> Resource {
         let now = now_iso();
         let mut attrs = match attributes {
             Value::Object(m) => m,
             _ => Map::new(),
         };
-        for k in ["reference", "reference_origin"] {
-            attrs.entry(k).or_insert(Value::Null);
-        }
         attrs.entry("metadata").or_insert(json!({}));
         attrs.insert("created_at".into(), Value::String(now.clone()));
         attrs.insert("updated_at".into(), Value::String(now));
-        Resource { ty: ty.into(), id: id.into(), attributes: attrs, relationships: Vec::new() }
+        Resource { ty: ty.into(), id: id.into(), attributes: attrs, relationships: Vec::new(), internal: Map::new() }
     }
 
     fn load_seed(&mut self) {
-        let market =
-            self.resource_with_id("markets", MARKET_ID, json!({"name": "Sandbox EU", "code": "EU", "currency_code": "EUR"}));
-        self.insert(market);
+        for (id, number, name, code) in [(MARKET_ID, 1, "Sandbox EU", "EU"), (CONNECT_MARKET_ID, 2, "Sandbox Connect", "CONNECT")]
+        {
+            let market = self.resource_with_id(
+                "markets",
+                id,
+                json!({"number": number, "name": name, "code": code, "private": false, "shipping_cost_cutoff": null}),
+            );
+            self.insert(market);
+        }
         for (id, email, _) in [CUSTOMER, SECOND_CUSTOMER] {
-            let c = self.resource_with_id("customers", id, json!({"email": email, "status": "prospect", "has_password": true}));
+            let c = self.resource_with_id(
+                "customers",
+                id,
+                json!({"email": email, "status": "prospect", "has_password": true, "total_orders_count": 0}),
+            );
             self.insert(c);
         }
         for (source_type, name) in SOURCE_TYPES {
-            let id = payment_method_id(source_type);
-            let mut pm = self.resource_with_id(
-                "payment_methods",
-                &id,
-                json!({"payment_source_type": source_type, "name": name, "currency_code": "EUR", "moto": false,
-                       "require_capture": source_type == "stripe_payments", "auto_capture": false, "disabled_at": null,
-                       "price_amount_cents": 0, "price_amount_float": 0.0, "formatted_price_amount": "€0,00"}),
-            );
-            pm.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
-            self.insert(pm);
+            self.seed_payment_method(&payment_method_id(source_type), source_type, name, MARKET_ID);
         }
+        self.seed_payment_method(CONNECT_PAYMENT_METHOD, "stripe_payments", "Credit card (Stripe Connect)", CONNECT_MARKET_ID);
         let mut orders = Vec::new();
         for (source_type, _) in SOURCE_TYPES {
             for customer in [None, Some(CUSTOMER.0)] {
                 let id = self.create_order(Some(source_type), customer, 2);
-                orders.push(json!({"id": id, "payment_source_type": source_type,
+                orders.push(json!({"id": id, "payment_source_type": source_type, "market": MARKET_ID,
                                    "customer_email": customer.map(|_| CUSTOMER.1)}));
             }
         }
         for customer in [None, Some(CUSTOMER.0)] {
             let id = self.create_order(None, customer, 2);
-            orders.push(json!({"id": id, "payment_source_type": null, "customer_email": customer.map(|_| CUSTOMER.1)}));
+            orders.push(json!({"id": id, "payment_source_type": null, "market": MARKET_ID,
+                               "customer_email": customer.map(|_| CUSTOMER.1)}));
         }
+        let connect = self.create_order_in(CONNECT_MARKET_ID, Some("stripe_payments"), None, 2);
+        orders.push(json!({"id": connect, "payment_source_type": "stripe_payments", "market": CONNECT_MARKET_ID,
+                           "customer_email": null}));
         self.seed = json!({
             "base_url": self.config.base_url,
             "client_id": CLIENT_ID,
             "scope": format!("market:id:{MARKET_ID}"),
+            "connect_scope": format!("market:id:{CONNECT_MARKET_ID}"),
+            "connected_account": CONNECTED_ACCOUNT,
             "publishable_key": PUBLISHABLE_KEY,
             "customer": {"id": CUSTOMER.0, "email": CUSTOMER.1, "password": CUSTOMER.2},
             "second_customer": {"id": SECOND_CUSTOMER.0, "email": SECOND_CUSTOMER.1, "password": SECOND_CUSTOMER.2},
@@ -301,20 +330,55 @@ impl Store {
         });
     }
 
-    /// A pending order with `line_items` items; returns its id.
+    fn seed_payment_method(&mut self, id: &str, source_type: &str, name: &str, market: &str) {
+        let mut pm = self.resource_with_id(
+            "payment_methods",
+            id,
+            json!({"payment_source_type": source_type, "name": name, "currency_code": "EUR", "moto": false,
+                   "require_capture": source_type == "stripe_payments", "auto_place": false, "auto_capture": false,
+                   "disabled_at": null, "price_amount_cents": 0, "price_amount_float": 0.0, "formatted_price_amount": "€0,00",
+                   "auto_capture_max_amount_cents": null, "auto_capture_max_amount_float": null,
+                   "formatted_auto_capture_max_amount": null}),
+        );
+        pm.set_rel("market", Rel::One(Some(("markets".into(), market.into()))));
+        self.insert(pm);
+    }
+
+    /// A pending order of the sandbox's main market; returns its id.
     pub fn create_order(&mut self, source_type: Option<&str>, customer: Option<&str>, line_items: usize) -> String {
+        self.create_order_in(MARKET_ID, source_type, customer, line_items)
+    }
+
+    /// A pending order with `line_items` items in `market`; returns its id.
+    pub fn create_order_in(
+        &mut self,
+        market: &str,
+        source_type: Option<&str>,
+        customer: Option<&str>,
+        line_items: usize,
+    ) -> String {
         self.order_number += 1;
-        let number = self.order_number;
+        let number = self.order_number.to_string();
         let email = customer.and_then(|c| self.get("customers", c)).and_then(|c| c.str_attr("email")).map(str::to_string);
+        let token = self.random_chars(32);
         let mut order = self.new_resource(
             "orders",
             json!({"number": number, "status": "pending", "payment_status": "unpaid", "fulfillment_status": "unfulfilled",
-                   "guest": customer.is_none(), "customer_email": email.clone().unwrap_or_else(|| "guest@example.com".into()),
-                   "language_code": "en", "currency_code": "EUR", "placed_at": null}),
+                   "guest": customer.is_none(), "editable": true, "customer_email": email.clone().unwrap_or_else(|| "guest@example.com".into()),
+                   "customer_type": customer.map(|_| "returning"), "language_code": "en", "currency_code": "EUR",
+                   "tax_included": true, "tax_rate": 0.0, "freight_taxable": false, "payment_method_taxable": false,
+                   "adjustment_taxable": false, "gift_card_taxable": false, "requires_billing_info": false,
+                   "autorefresh": true, "place_async": false, "token": token, "placed_at": null,
+                   "line_item_options_count": 0, "shipments_count": 0, "tax_calculations_count": 0, "validations_count": 0,
+                   "errors_count": 0}),
         );
-        order.set_rel("market", Rel::One(Some(("markets".into(), MARKET_ID.into()))));
+        let payment_method = source_type.map(|t| {
+            let id = if market == CONNECT_MARKET_ID { CONNECT_PAYMENT_METHOD.to_string() } else { payment_method_id(t) };
+            ("payment_methods".to_string(), id)
+        });
+        order.set_rel("market", Rel::One(Some(("markets".into(), market.into()))));
         order.set_rel("customer", Rel::One(customer.map(|c| ("customers".into(), c.into()))));
-        order.set_rel("payment_method", Rel::One(source_type.map(|t| ("payment_methods".into(), payment_method_id(t)))));
+        order.set_rel("payment_method", Rel::One(payment_method));
         order.set_rel("payment_source", Rel::One(None));
         let mut items = Vec::new();
         for i in 0..line_items {
@@ -324,12 +388,14 @@ impl Store {
                 _ => ("Sticker Pack", "STICKERS00000000000000XX", 500),
             };
             let quantity = 1 + (i % 2) as i64;
-            let mut li = self.new_resource(
-                "line_items",
-                json!({"sku_code": code, "name": name, "quantity": quantity, "unit_amount_cents": cents,
-                       "total_amount_cents": cents * quantity, "formatted_unit_amount": euros(cents),
-                       "formatted_total_amount": euros(cents * quantity), "item_type": "skus"}),
-            );
+            let mut attrs = json!({"sku_code": code, "name": name, "quantity": quantity, "currency_code": "EUR",
+                                   "item_type": "skus", "tax_rate": 0.0, "image_url": null});
+            set_amount(&mut attrs, "unit_amount", cents);
+            set_amount(&mut attrs, "total_amount", cents * quantity);
+            for base in ["options_amount", "discount", "tax_amount"] {
+                set_amount(&mut attrs, base, 0);
+            }
+            let mut li = self.new_resource("line_items", attrs);
             li.set_rel("order", Rel::One(Some(("orders".into(), order.id.clone()))));
             items.push(li.key());
             self.insert(li);
@@ -347,7 +413,7 @@ impl Store {
         let n = self.order.len();
         let customer = self.new_resource(
             "customers",
-            json!({"email": format!("wallet{n}@example.com"), "status": "repeat", "has_password": false}),
+            json!({"email": format!("wallet{n}@example.com"), "status": "repeat", "has_password": false, "total_orders_count": 1}),
         );
         let customer_key = customer.key();
         self.insert(customer);
@@ -397,24 +463,66 @@ impl Store {
         };
         let total: i64 = items.iter().filter_map(|k| self.resources.get(k)).map(|li| li.int_attr("total_amount_cents")).sum();
         let source = order.rel_one("payment_source").cloned();
-        let order = self.get_mut("orders", order_id).expect("order exists");
-        for (k, v) in [
-            ("subtotal_amount_cents", json!(total)),
-            ("total_amount_cents", json!(total)),
-            ("total_amount_with_taxes_cents", json!(total)),
-            ("formatted_total_amount", json!(euros(total))),
-            ("skus_count", json!(items.len())),
-        ] {
-            order.attributes.insert(k.into(), v);
+        let Some(order) = self.get_mut("orders", order_id) else { return };
+        let mut amounts = Value::Object(std::mem::take(&mut order.attributes));
+        for base in ORDER_AMOUNTS {
+            let carries_total = ORDER_TOTALS.contains(&base);
+            set_amount(&mut amounts, base, if carries_total { total } else { 0 });
         }
+        if let Value::Object(m) = amounts {
+            order.attributes = m;
+        }
+        order.attributes.insert("skus_count".into(), json!(items.len()));
         if let Some((ty, id)) = source {
-            let intent_amount =
-                self.get(&ty, &id).and_then(|s| s.str_attr("stripe_id")).and_then(|pi| self.intents.get(pi)).map(|pi| pi.amount);
             if let Some(src) = self.get_mut(&ty, &id) {
-                let amount = intent_amount.unwrap_or_else(|| src.int_attr("amount_cents"));
-                src.attributes.insert("mismatched_amounts".into(), json!(amount != total));
+                if let Some(amount) = src.internal.get("amount_cents").and_then(Value::as_i64) {
+                    src.attributes.insert("mismatched_amounts".into(), json!(amount != total));
+                }
             }
         }
+    }
+}
+
+/// The order's money fields (each as `_cents`, `_float` and `formatted_`).
+const ORDER_AMOUNTS: [&str; 21] = [
+    "subtotal_amount",
+    "shipping_amount",
+    "payment_method_amount",
+    "discount_amount",
+    "adjustment_amount",
+    "gift_card_amount",
+    "total_tax_amount",
+    "subtotal_tax_amount",
+    "shipping_tax_amount",
+    "payment_method_tax_amount",
+    "adjustment_tax_amount",
+    "total_amount",
+    "total_taxable_amount",
+    "subtotal_taxable_amount",
+    "shipping_taxable_amount",
+    "payment_method_taxable_amount",
+    "adjustment_taxable_amount",
+    "total_amount_with_taxes",
+    "fees_amount",
+    "duty_amount",
+    "place_total_amount",
+];
+/// The ones that carry the goods' total (no shipping, taxes or discounts here).
+const ORDER_TOTALS: [&str; 6] = [
+    "subtotal_amount",
+    "total_amount",
+    "total_taxable_amount",
+    "subtotal_taxable_amount",
+    "total_amount_with_taxes",
+    "place_total_amount",
+];
+
+/// Sets `<base>_cents`, `<base>_float` and `formatted_<base>` as the API writes money.
+pub fn set_amount(attrs: &mut Value, base: &str, cents: i64) {
+    if let Value::Object(m) = attrs {
+        m.insert(format!("{base}_cents"), json!(cents));
+        m.insert(format!("{base}_float"), json!(cents as f64 / 100.0));
+        m.insert(format!("formatted_{base}"), json!(euros(cents)));
     }
 }
 

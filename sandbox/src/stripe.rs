@@ -82,7 +82,7 @@ pub fn brand(number: &str) -> &'static str {
     }
 }
 
-pub fn create_intent(store: &mut Store, amount: i64) -> PaymentIntent {
+pub fn create_intent(store: &mut Store, amount: i64, account: Option<String>) -> PaymentIntent {
     let id = format!("pi_sbx{}", store.random_chars(18));
     let secret = format!("{id}_secret_{}", store.random_chars(20));
     let intent = PaymentIntent {
@@ -99,6 +99,7 @@ pub fn create_intent(store: &mut Store, amount: i64) -> PaymentIntent {
         created: unix_now(),
         confirmations: 0,
         settles_at: None,
+        account,
     };
     store.intents.insert(id, intent.clone());
     intent
@@ -106,13 +107,18 @@ pub fn create_intent(store: &mut Store, amount: i64) -> PaymentIntent {
 
 /// An intent for a card saved in the wallet: the payment method is attached
 /// and the charge happens server-side when the order is placed.
-pub fn create_intent_with_saved_card(store: &mut Store, amount: i64, saved_source_id: &str) -> PaymentIntent {
+pub fn create_intent_with_saved_card(
+    store: &mut Store,
+    amount: i64,
+    saved_source_id: &str,
+    account: Option<String>,
+) -> PaymentIntent {
     let saved = store
         .get("stripe_payments", saved_source_id)
         .and_then(|s| s.str_attr("stripe_id"))
         .and_then(|pi| store.intents.get(pi))
         .map(|pi| (pi.payment_method.clone(), pi.card_number.clone()));
-    let mut intent = create_intent(store, amount);
+    let mut intent = create_intent(store, amount, account);
     if let Some((pm, card)) = saved {
         intent.payment_method = pm;
         intent.card_number = card;
@@ -144,28 +150,18 @@ pub fn sync_source(store: &mut Store, ty: &str, id: &str) {
             json!({"issuer_type": "card", "card_type": brand(card), "card_last_digits": &card[card.len() - 4..]}),
         );
     }
-    source.attributes.insert("intent_status".into(), json!(pi.status));
+    if matches!(pi.status.as_str(), "requires_capture" | "succeeded")
+        && source.attributes.get("charge_id").is_none_or(Value::is_null)
+    {
+        source.attributes.insert("charge_id".into(), json!(format!("ch_{}", &pi.id[3..])));
+    }
 }
 
-/// `_update`: the intent takes the order's current total.
-pub fn update_amount(store: &mut Store, ty: &str, id: &str) {
-    if ty != "stripe_payments" {
-        return;
-    }
-    let total = store
-        .get(ty, id)
-        .and_then(|s| s.rel_one("order").cloned())
-        .and_then(|(_, o)| store.get("orders", &o))
-        .map(|o| o.int_attr("total_amount_cents"));
-    let pi_id = store.get(ty, id).and_then(|s| s.str_attr("stripe_id")).map(str::to_string);
-    if let (Some(total), Some(pi_id)) = (total, pi_id) {
-        if let Some(pi) = store.intents.get_mut(&pi_id) {
-            pi.amount = total;
-        }
-        if let Some(s) = store.get_mut(ty, id) {
-            s.attributes.insert("mismatched_amounts".into(), json!(false));
-            s.attributes.insert("amount_cents".into(), json!(total));
-        }
+/// `_update` on a `stripe_payments`: its intent takes the order's current total.
+pub fn set_intent_amount(store: &mut Store, source_id: &str, total: i64) {
+    let pi_id = store.get("stripe_payments", source_id).and_then(|s| s.str_attr("stripe_id")).map(str::to_string);
+    if let Some(pi) = pi_id.and_then(|id| store.intents.get_mut(&id)) {
+        pi.amount = total;
     }
 }
 
@@ -280,7 +276,11 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         return stripe_error(401, "invalid_request_error", "api_key_invalid", "Invalid API Key provided.", None);
     }
     let id = segments.get(1).copied().unwrap_or_default();
-    let secret_ok = store.intents.get(id).is_some_and(|pi| Some(pi.client_secret.as_str()) == get("client_secret"));
+    // Stripe Connect: an intent of a connected account is found only when
+    // Stripe.js was created with { stripeAccount } (sent as `_stripe_account`).
+    let account = get("_stripe_account").map(str::to_string).or_else(|| req.header("Stripe-Account").map(str::to_string));
+    let secret_ok =
+        store.intents.get(id).is_some_and(|pi| Some(pi.client_secret.as_str()) == get("client_secret") && pi.account == account);
     if !secret_ok {
         return stripe_error(404, "invalid_request_error", "resource_missing", "No such payment_intent.", None);
     }

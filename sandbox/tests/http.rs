@@ -98,7 +98,8 @@ fn starts_fast_and_serves_its_seed() {
     assert_eq!(seed["client_id"], "sandbox_sales_channel_client_id");
     assert_eq!(seed["customer"]["email"], "shopper@example.com");
     let orders = seed["orders"].as_array().unwrap();
-    assert_eq!(orders.len(), 22);
+    assert_eq!(orders.len(), 23);
+    assert!(orders.iter().any(|o| o["market"] == "MarketSbxC" && o["payment_source_type"] == "stripe_payments"));
     assert!(orders.iter().any(|o| o["payment_source_type"] == "stripe_payments" && o["customer_email"].is_null()));
     assert!(orders.iter().any(|o| o["payment_source_type"] == "wire_transfers" && o["customer_email"] == "shopper@example.com"));
 

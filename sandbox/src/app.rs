@@ -70,7 +70,11 @@ fn route(shared: &Shared, req: &Request) -> Response {
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
     let mut resp = match segments.as_slice() {
         ["oauth", "token"] if req.method == "POST" => oauth::token(&mut store, req),
-        ["api", rest @ ..] => api_route(&mut store, req, rest),
+        ["api", rest @ ..] => {
+            let resp = api_route(&mut store, req, rest);
+            check_conformance(&mut store, req, &resp);
+            resp
+        }
         ["v1", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
         ["_sandbox", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
         _ => error(404, "NOT_FOUND", "Not found", &format!("{} does not exist", req.path), None, None),
@@ -83,6 +87,21 @@ fn route(shared: &Shared, req: &Request) -> Response {
         _ => {}
     }
     resp
+}
+
+/// Checks a successful JSON:API answer against the schema (`crate::conformance`).
+fn check_conformance(store: &mut Store, req: &Request, resp: &Response) {
+    if !(200..300).contains(&resp.status) || resp.body.is_empty() {
+        return;
+    }
+    let Ok(doc) = serde_json::from_slice::<Value>(&resp.body) else {
+        store.conformance.documents += 1;
+        store.conformance.violation_count += 1;
+        return;
+    };
+    let where_ = format!("{} {}", req.method, req.path);
+    let sparse = crate::conformance::sparse_fields(&req.query);
+    crate::conformance::check(crate::conformance::raw_schema(), &doc, &sparse, &where_, &mut store.conformance);
 }
 
 /// The Stripe.js stand-in (`/v3/`, as js.stripe.com serves it) and its frames.
@@ -259,6 +278,23 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
             let secs = body.get("seconds").and_then(Value::as_u64).unwrap_or(2).min(60);
             store.processing_next = Some(Duration::from_secs(secs));
             json_response(200, json!({"processing_seconds": secs}))
+        }
+        ("POST", ["tokens"]) => {
+            // {"customer": id}: a customer token for a customer a test made (no password).
+            let Some(customer) = body.get("customer").and_then(Value::as_str).filter(|c| store.get("customers", c).is_some())
+            else {
+                return bad("expected {customer: <id of a sandbox customer>}");
+            };
+            let scope = format!("market:id:{MARKET_ID}");
+            json_response(200, oauth::issue(&mut store, Some(customer.to_string()), MARKET_ID, &scope))
+        }
+        ("GET", ["conformance"]) => {
+            let t = &store.conformance;
+            json_response(
+                200,
+                json!({"documents": t.documents, "resources": t.resources, "violation_count": t.violation_count,
+                       "violations": t.violations}),
+            )
         }
         ("GET", ["requests"]) => json_response(200, Value::Array(store.log.clone())),
         ("DELETE", ["requests"]) => {

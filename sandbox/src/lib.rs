@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod app;
+pub mod conformance;
 pub mod cors;
 pub mod http;
 pub mod oauth;

@@ -78,6 +78,12 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
         s if s == format!("market:id:{CONNECT_MARKET_ID}") || s == "market:code:CONNECT" => CONNECT_MARKET_ID,
         _ => return auth_error(400, "invalid_scope", "The requested scope is invalid: use a sandbox market's scope."),
     };
+    Response::new(200, "application/json", issue(store, customer, market, &scope).to_string())
+}
+
+/// A token for `customer` (or a guest) in `market`, as `/oauth/token`
+/// answers it; `POST /sandbox/tokens` uses it for customers made by tests.
+pub fn issue(store: &mut Store, customer: Option<String>, market: &str, scope: &str) -> Value {
     let ttl = store.config.token_ttl_secs;
     let now = unix_now();
     let mut claims = json!({
@@ -110,7 +116,7 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
         body["owner_id"] = json!(c);
         body["owner_type"] = json!("customer");
     }
-    Response::new(200, "application/json", body.to_string())
+    body
 }
 
 #[cfg(test)]

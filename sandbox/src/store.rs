@@ -134,6 +134,8 @@ pub struct Store {
     /// Armed by `POST /sandbox/stripe/processing`: the next successful card
     /// confirmation stays `processing` this long.
     pub processing_next: Option<Duration>,
+    /// Every API answer checked against the schema (kept across resets).
+    pub conformance: crate::conformance::Tally,
     rng: u64,
     order_number: i64,
     started: Instant,
@@ -185,6 +187,7 @@ impl Store {
             rate_window: (Instant::now(), 0),
             seed: Value::Null,
             processing_next: None,
+            conformance: crate::conformance::Tally::default(),
             rng: seed_rng,
             order_number: 10_000,
             started: Instant::now(),

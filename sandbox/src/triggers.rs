@@ -53,6 +53,13 @@ pub fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64,
             json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/sandbox/satispay/{token}"),
             "status": "pending", "flow": source.attributes.get("flow").cloned().unwrap_or(json!("MATCH_CODE"))})
         }
+        // A storefront may pass an existing intent (`stripe_id`, `client_secret`):
+        // the API then uses it instead of creating one.
+        "stripe_payments"
+            if ["stripe_id", "client_secret"].iter().any(|k| source.attributes.get(*k).is_some_and(Value::is_string)) =>
+        {
+            json!({"publishable_key": PUBLISHABLE_KEY, "mismatched_amounts": false})
+        }
         "stripe_payments" => {
             let account = (market == CONNECT_MARKET_ID).then(|| CONNECTED_ACCOUNT.to_string());
             let intent = stripe::create_intent(store, amount, account.clone());

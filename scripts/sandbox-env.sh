@@ -15,3 +15,21 @@ start_sandbox() {
   [ -n "$CL_SANDBOX_URL" ] || { cat "$log"; echo "cl-sandbox did not start" >&2; return 1; }
   export CL_SANDBOX_URL CL_SANDBOX_PID
 }
+
+# start_control_proxy: for pages that drive the sandbox in tests (the
+# wasm-bindgen-test page); exports CL_SANDBOX_CONTROL_URL.
+start_control_proxy() {
+  local log
+  log=$(mktemp)
+  node scripts/control-proxy.mjs "$CL_SANDBOX_URL" >"$log" 2>&1 &
+  CL_CONTROL_PROXY_PID=$!
+  trap 'kill $CL_SANDBOX_PID $CL_CONTROL_PROXY_PID 2>/dev/null || true; rm -f "$CL_SANDBOX_LOG"' EXIT
+  for _ in $(seq 100); do
+    CL_SANDBOX_CONTROL_URL=$(sed -n 's/^control proxy on //p' "$log")
+    [ -n "$CL_SANDBOX_CONTROL_URL" ] && break
+    sleep 0.1
+  done
+  rm -f "$log"
+  [ -n "$CL_SANDBOX_CONTROL_URL" ] || { echo "control proxy did not start" >&2; return 1; }
+  export CL_SANDBOX_CONTROL_URL
+}

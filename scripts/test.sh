@@ -9,7 +9,8 @@ bash scripts/setup.sh
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "format and lint"
+step "format and lint; the vendored API schema"
+node scripts/vendor-schema.mjs --check
 cargo fmt --all -- --check
 cargo clippy -q --workspace --all-targets -- -D warnings
 cargo clippy -q -p cl-checkout --target wasm32-unknown-unknown --all-targets -- -D warnings
@@ -23,7 +24,8 @@ bash scripts/fuzz.sh "${FUZZ_SECONDS:-10}"
 step "starting cl-sandbox"
 source scripts/sandbox-env.sh
 start_sandbox
-echo "sandbox at $CL_SANDBOX_URL"
+start_control_proxy
+echo "sandbox at $CL_SANDBOX_URL (control proxy for the browser page at $CL_SANDBOX_CONTROL_URL)"
 
 step "browser tests (headless Chromium)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
@@ -35,3 +37,6 @@ bash scripts/build.sh
 
 step "end-to-end tests (built package, Playwright + Chromium)"
 node --test tests/e2e/
+
+step "schema conformance of every API answer the sandbox gave in this run"
+node scripts/conformance.mjs "$CL_SANDBOX_URL"

@@ -255,7 +255,7 @@ async fn hostile_source_types_are_refused_before_any_request() {
         assert!(!message.contains("../"), "{message}");
         assert_eq!(requests_for(&order).await, vec![("GET".to_string(), format!("/api/orders/{order}"))], "{hostile}");
     }
-    let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
+    let log = admin("GET", "/requests", "").await;
     let bad_paths =
         Array::from(&log).iter().filter(|e| prop_str(e, "path").contains("..") || prop_str(e, "target").contains("x=1")).count();
     assert_eq!(bad_paths, 0);
@@ -313,7 +313,7 @@ async fn invalid_arguments_are_refused_before_any_request() {
     expect_error(&settle(co.use_wallet_source(order.clone().into(), "bad id".into())).await.unwrap_err(), "invalid_input", None);
     expect_error(&settle(co.select_payment_method(order.clone().into(), 7.into())).await.unwrap_err(), "invalid_input", None);
     // Nothing but the token request reached the server.
-    let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
+    let log = admin("GET", "/requests", "").await;
     let paths: Vec<String> = Array::from(&log).iter().map(|e| prop_str(&e, "path")).collect();
     assert!(paths.iter().all(|p| p == "/oauth/token"), "{paths:?}");
 }

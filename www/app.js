@@ -14,10 +14,11 @@ const ui = {
   saveRow: $("save-row"), saveCard: $("save-card"), place: $("place"), progress: $("progress"),
 };
 
-/** Demo only: a token from the sandbox's OAuth (a storefront gets it from its own auth). */
+/** Demo only: a token from the sandbox's OAuth (a storefront gets it from its own auth).
+ * The demo server hands over the sandbox's seed: the sandbox's control routes answer no page. */
 async function demoToken() {
   if (params.get("token")) return params.get("token");
-  const seed = await (await fetch(`${SANDBOX}/sandbox/seed`)).json();
+  const seed = await (await fetch("/demo/seed")).json();
   const body = { grant_type: asCustomer ? "password" : "client_credentials", client_id: seed.client_id, scope: seed.scope };
   if (asCustomer) Object.assign(body, { username: seed.customer.email, password: seed.customer.password });
   const res = await fetch(`${SANDBOX}/oauth/token`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
@@ -27,7 +28,7 @@ async function demoToken() {
 /** Demo only: the order from the URL, or a fresh one from the sandbox (a storefront has its cart). */
 async function demoOrder() {
   if (params.get("order")) return params.get("order");
-  const res = await fetch(`${SANDBOX}/sandbox/orders`, { method: "POST", body: JSON.stringify({ payment_source_type: null, customer: asCustomer }) });
+  const res = await fetch("/demo/orders", { method: "POST", body: JSON.stringify({ payment_source_type: null, customer: asCustomer }) });
   const id = (await res.json()).id;
   params.set("order", id);
   history.replaceState(null, "", `?${params}`);

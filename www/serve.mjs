@@ -33,8 +33,33 @@ function resolve(urlPath) {
   return null;
 }
 
+/** Demo only, the storefront's server side: the seed's client id and test
+ * customer, and a fresh cart. The sandbox's control routes refuse pages, so
+ * the page asks this server, which asks the sandbox as a script would. */
+async function demoBackend(req, res, path) {
+  const route = { "GET /demo/seed": ["GET", "/sandbox/seed"], "POST /demo/orders": ["POST", "/sandbox/orders"] }[`${req.method} ${path}`];
+  if (!route) return false;
+  let body;
+  if (req.method === "POST") {
+    const chunks = [];
+    for await (const c of req) chunks.push(c);
+    const spec = JSON.parse(Buffer.concat(chunks).toString() || "{}");
+    body = JSON.stringify({ payment_source_type: spec.payment_source_type ?? null, customer: spec.customer === true });
+  }
+  const answer = await fetch(`${sandbox}${route[1]}`, { method: route[0], body, headers: { "Content-Type": "application/json" } });
+  res.writeHead(answer.status, { "Content-Type": "application/json", "Cache-Control": "no-store" });
+  res.end(Buffer.from(await answer.arrayBuffer()));
+  return true;
+}
+
 const server = createServer(async (req, res) => {
-  const file = resolve(new URL(req.url, "http://x").pathname);
+  const path = new URL(req.url, "http://x").pathname;
+  try {
+    if (await demoBackend(req, res, path)) return;
+  } catch {
+    return res.writeHead(502, { "Content-Type": "text/plain" }).end("sandbox unreachable");
+  }
+  const file = resolve(path);
   try {
     if (!file) throw new Error("not found");
     let body = await readFile(file);

@@ -292,7 +292,7 @@
 
     /** @param {Element} el @param {string} secret @param {string} returnUrl @param {boolean} [handleActions] */
     async _confirmWith(el, secret, returnUrl, handleActions = true) {
-      const result = /** @type {PaymentIntentResult} */ (await el._ask({ type: "confirm", key: this._key, clientSecret: secret, returnUrl }));
+      const result = /** @type {PaymentIntentResult} */ (await el._ask({ type: "confirm", key: this._key, account: this._account, clientSecret: secret, returnUrl }));
       const pi = result.paymentIntent;
       if (pi && handleActions && pi.status === "requires_action" && pi.next_action?.type === "use_stripe_sdk") return this._challenge(secret);
       return result;
@@ -300,7 +300,11 @@
 
     /** @param {string} clientSecret @returns {Promise<PaymentIntentResult>} */
     retrievePaymentIntent(clientSecret) {
-      return api("GET", `/v1/payment_intents/${intentId(clientSecret)}`, { key: this._key, client_secret: clientSecret });
+      /** @type {Record<string, string>} */
+      const params = { key: this._key, client_secret: clientSecret };
+      // As real Stripe.js: a Connect account's intents are found only with { stripeAccount }.
+      if (this._account) params._stripe_account = this._account;
+      return api("GET", `/v1/payment_intents/${intentId(clientSecret)}`, params);
     }
 
     /** @param {{clientSecret: string}} options */
@@ -330,7 +334,7 @@
         /** @param {MessageEvent} ev */
         const onMessage = (ev) => {
           if (ev.origin !== ORIGIN || ev.source !== frame.contentWindow) return;
-          if (ev.data?.type === "ready") frame.contentWindow?.postMessage({ type: "challenge", key: this._key, clientSecret: secret }, ORIGIN);
+          if (ev.data?.type === "ready") frame.contentWindow?.postMessage({ type: "challenge", key: this._key, account: this._account, clientSecret: secret }, ORIGIN);
           if (ev.data?.type === "challenge-result") {
             window.removeEventListener("message", onMessage);
             overlay.remove();

@@ -420,9 +420,9 @@ fn patch_order(store: &mut Store, req: &Request, caller: &Caller, id: &str, q: &
     if !open {
         // Once placed, the only write a storefront still makes is its customer
         // saving the payment source (the React components send it after _place).
-        let only_wallet_save = caller.customer.is_some()
-            && data.get("relationships").is_none()
-            && attrs.keys().all(|k| k == "_save_payment_source_to_customer_wallet");
+        let no_relationships = data.get("relationships").and_then(Value::as_object).is_none_or(Map::is_empty);
+        let only_wallet_save =
+            caller.customer.is_some() && no_relationships && attrs.keys().all(|k| k == "_save_payment_source_to_customer_wallet");
         if !only_wallet_save {
             return unauthorized();
         }

@@ -306,20 +306,16 @@ impl Inner {
         Ok(list_to_js(api::decode_wallet(&doc)?))
     }
 
-    /// Places the order. If the API refuses because it is already placed
-    /// (another tab, a double submit), that order is the result: one
-    /// shopper intent places an order once, and never fails for it.
+    /// Places the order. Whatever the write's answer (an order already placed
+    /// is refused with 401 for storefront tokens, 422 for others), a refusal
+    /// re-reads the order: placed or approved is the result. One shopper
+    /// intent places an order once, and never fails for it.
     async fn place_once(&self, order_id: &str) -> Outcome {
         match self.order_call(order_id, api::place_order_request(order_id)?).await {
-            Err(e) if e.status == Some(422) => {
-                let order = self.order_call(order_id, api::order_request(order_id)?).await?;
-                let status = get(&order, "status").as_string().unwrap_or_default();
-                if status == "placed" || status == "approved" {
-                    Ok(order)
-                } else {
-                    Err(e)
-                }
-            }
+            Err(e) if e.kind == ErrorKind::Api => match self.order_call(order_id, api::order_request(order_id)?).await {
+                Ok(order) if matches!(get(&order, "status").as_string().as_deref(), Some("placed" | "approved")) => Ok(order),
+                _ => Err(e),
+            },
             other => other,
         }
     }

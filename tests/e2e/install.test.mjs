@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, sandbox, staticServer, browser } from "./helpers.mjs";
+import { ROOT, sandbox, staticServer, browser, admin, token } from "./helpers.mjs";
 
 let sbx, chrome, work, tarball;
 
@@ -39,7 +39,9 @@ async function smoke(root, path) {
   const errors = [];
   page.on("pageerror", (e) => errors.push(e.message));
   try {
-    await page.goto(`${site.url}${path}?sandbox=${encodeURIComponent(sbx.url)}`);
+    const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "wire_transfers" })).id;
+    const query = new URLSearchParams({ sandbox: sbx.url, token: await token(sbx.url), order });
+    await page.goto(`${site.url}${path}?${query}`);
     await page.waitForFunction(() => document.getElementById("out")?.textContent, null, { timeout: 20000 });
     return { text: await page.textContent("#out"), errors };
   } finally {

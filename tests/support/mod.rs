@@ -22,8 +22,21 @@ pub fn sandbox_url() -> &'static str {
     }
 }
 
+/// The control routes, through `scripts/control-proxy.mjs`: the sandbox
+/// refuses them to pages of other origins, which this test page is.
+pub fn control_url() -> &'static str {
+    match option_env!("CL_SANDBOX_CONTROL_URL") {
+        Some(url) => url,
+        None => panic!("CL_SANDBOX_CONTROL_URL is set by scripts/test.sh, which starts the control proxy"),
+    }
+}
+
 /// Sends a request to the sandbox; returns the status and the body parsed as JSON (or null).
 pub async fn http(method: &str, path: &str, body: Option<&str>, content_type: &str) -> (u16, JsValue) {
+    send(sandbox_url(), method, path, body, content_type).await
+}
+
+async fn send(base: &str, method: &str, path: &str, body: Option<&str>, content_type: &str) -> (u16, JsValue) {
     let init = RequestInit::new();
     init.set_method(method);
     let headers = web_sys::Headers::new().unwrap();
@@ -32,7 +45,7 @@ pub async fn http(method: &str, path: &str, body: Option<&str>, content_type: &s
     if let Some(b) = body {
         init.set_body(&JsValue::from_str(b));
     }
-    let url = format!("{}{path}", sandbox_url());
+    let url = format!("{base}{path}");
     let resp: Response = JsFuture::from(fetch(&url, &init)).await.expect("sandbox reachable").unchecked_into();
     let text = JsFuture::from(resp.text().unwrap()).await.unwrap().as_string().unwrap_or_default();
     (resp.status(), JSON::parse(&text).unwrap_or(JsValue::NULL))
@@ -40,7 +53,7 @@ pub async fn http(method: &str, path: &str, body: Option<&str>, content_type: &s
 
 pub async fn admin(method: &str, path: &str, body: &str) -> JsValue {
     let body = (!body.is_empty()).then_some(body);
-    let (status, value) = http(method, &format!("/sandbox{path}"), body, "application/json").await;
+    let (status, value) = send(control_url(), method, &format!("/sandbox{path}"), body, "application/json").await;
     assert!(status < 300, "sandbox admin {path} answered {status}");
     value
 }
@@ -64,7 +77,7 @@ pub async fn fresh_order(spec: &str) -> String {
 
 /// `(method, path)` of every logged request whose target or body names `needle`.
 pub async fn requests_for(needle: &str) -> Vec<(String, String)> {
-    let (_, log) = http("GET", "/sandbox/requests", None, "application/json").await;
+    let log = admin("GET", "/requests", "").await;
     Array::from(&log)
         .iter()
         .filter(|e| prop_str(e, "target").contains(needle) || prop_str(e, "body").contains(needle))

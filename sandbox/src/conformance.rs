@@ -22,6 +22,8 @@ const KEEP: usize = 50;
 pub struct Tally {
     pub documents: u64,
     pub resources: u64,
+    /// Resources a test made off-schema on purpose (hostile server answers).
+    pub deliberate: u64,
     pub violation_count: u64,
     pub violations: Vec<String>,
 }
@@ -50,7 +52,16 @@ fn type_ok(ty: &str, value: &Value) -> bool {
 
 /// Checks one answered document. `sparse` holds the `fields[type]` lists of
 /// the request: a type without one must carry every fetchable attribute.
-pub fn check(schema: &Value, doc: &Value, sparse: &HashMap<String, Vec<String>>, where_: &str, tally: &mut Tally) {
+/// Resources whose id is in `deliberate` were made off-schema on purpose
+/// (`hostile_source_type` of `POST /sandbox/orders`) and are only counted.
+pub fn check(
+    schema: &Value,
+    doc: &Value,
+    sparse: &HashMap<String, Vec<String>>,
+    deliberate: &[String],
+    where_: &str,
+    tally: &mut Tally,
+) {
     tally.documents += 1;
     let mut resources: Vec<&Value> = match &doc["data"] {
         Value::Array(items) => items.iter().collect(),
@@ -61,6 +72,10 @@ pub fn check(schema: &Value, doc: &Value, sparse: &HashMap<String, Vec<String>>,
         resources.extend(included);
     }
     for res in resources {
+        if res["id"].as_str().is_some_and(|id| deliberate.iter().any(|d| d == id)) {
+            tally.deliberate += 1;
+            continue;
+        }
         tally.resources += 1;
         let ty = res["type"].as_str().unwrap_or_default();
         let Some(spec) = schema["resources"].get(ty) else {
@@ -128,7 +143,7 @@ mod tests {
         let mut tally = Tally::default();
         let doc = json!({"data": {"id": "s1", "type": "stripe_payments",
             "attributes": {"client_secret": "x", "amount_cents": 100, "mismatched_amounts": "no"}}});
-        check(schema, &doc, &HashMap::new(), "t", &mut tally);
+        check(schema, &doc, &HashMap::new(), &[], "t", &mut tally);
         let all = tally.violations.join("\n");
         assert!(all.contains("stripe_payments.amount_cents is not a fetchable attribute"), "{all}");
         assert!(all.contains("stripe_payments.mismatched_amounts is \"no\""), "{all}");
@@ -140,12 +155,24 @@ mod tests {
             schema,
             &json!({"data": {"id": "o1", "type": "orders", "attributes": {"number": "1"}}}),
             &sparse,
+            &[],
             "t",
             &mut sparse_tally,
         );
         assert_eq!(sparse_tally.violation_count, 0, "{:?}", sparse_tally.violations);
         let mut typed = Tally::default();
-        check(schema, &json!({"data": {"id": "o1", "type": "orders", "attributes": {"number": 1}}}), &sparse, "t", &mut typed);
+        check(
+            schema,
+            &json!({"data": {"id": "o1", "type": "orders", "attributes": {"number": 1}}}),
+            &sparse,
+            &[],
+            "t",
+            &mut typed,
+        );
         assert_eq!(typed.violation_count, 1);
+        // A hostile-input fixture is counted apart, never silently passed as conforming.
+        let hostile = json!({"data": {"id": "o1", "type": "orders", "attributes": {"number": 1}}});
+        check(schema, &hostile, &sparse, &["o1".to_string()], "t", &mut typed);
+        assert_eq!((typed.violation_count, typed.deliberate), (1, 1));
     }
 }

@@ -289,6 +289,32 @@ test("the Stripe.js stand-in refuses live keys and keeps card fields on the sand
   await page.close();
 });
 
+test("the Stripe.js stand-in finds a Connect account's PaymentIntent only through Stripe(pk, { stripeAccount })", async () => {
+  const seed = await admin(sbx.url, "GET", "/seed");
+  const auth = await fetch(`${sbx.url}/oauth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant_type: "client_credentials", client_id: seed.client_id, scope: seed.connect_scope }),
+  });
+  const { access_token } = await auth.json();
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments", market: "connect" })).id;
+  const created = await fetch(`${sbx.url}/api/stripe_payments`, {
+    method: "POST",
+    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${access_token}` },
+    body: JSON.stringify({ data: { type: "stripe_payments", attributes: {}, relationships: { order: { data: { type: "orders", id: order } } } } }),
+  });
+  const { attributes } = (await created.json()).data;
+  assert.equal(attributes.connected_account, seed.connected_account);
+  const page = await open();
+  const found = await page.evaluate(async ({ pk, secret, account }) => {
+    const platform = await window.Stripe(pk).retrievePaymentIntent(secret);
+    const connected = await window.Stripe(pk, { stripeAccount: account }).retrievePaymentIntent(secret);
+    return [platform.error?.code ?? null, connected.paymentIntent?.status ?? null];
+  }, { pk: attributes.publishable_key, secret: attributes.client_secret, account: attributes.connected_account });
+  assert.deepEqual(found, ["resource_missing", "requires_payment_method"]);
+  await page.close();
+});
+
 test("nothing secret or broken reached the console during the whole suite", () => {
   const text = consoleLines.join("\n");
   assert.ok(!text.includes("_secret_"), text);

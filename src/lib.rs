@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod error;
+pub mod flow;
 pub mod json;
 pub mod jsonapi;
 pub mod request;

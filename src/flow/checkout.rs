@@ -1,0 +1,276 @@
+//! The API flows: one request and its decoder ([`Single`]), a payment source
+//! created once even when its answer is lost ([`Create`]), and an order
+//! placed once whatever the write answers ([`Place`]).
+
+use super::call::{Call, Step};
+use super::{Action, Event, Fact, Finished, Flow};
+use crate::api::{self, CustomerPaymentSourceInput};
+use crate::error::{CheckoutError, ErrorKind};
+use crate::json::Json;
+use crate::jsonapi::Document;
+use crate::request::ApiRequest;
+use crate::validate::SourceType;
+
+/// Reads a settled request into the flow's result.
+type Decode = fn(&Document, &str) -> Result<Finished, CheckoutError>;
+
+/// One request (with retries and token refresh) and its decoder.
+pub struct Single {
+    call: Call,
+    order_id: String,
+    decode: Decode,
+}
+
+fn payment_method(doc: &Document, order_id: &str) -> Result<Finished, CheckoutError> {
+    Ok(match api::decode_payment_method(doc)? {
+        Some(pm) => {
+            Finished { value: pm.resource, facts: vec![Fact::SourceType(order_id.to_string(), pm.source_type)], paid: None }
+        }
+        None => Finished { value: Json::Null, facts: vec![Fact::NoPaymentMethod(order_id.to_string())], paid: None },
+    })
+}
+
+/// An order answer: remembers its source type and whose payment source it has.
+fn order(doc: &Document, order_id: &str) -> Result<Finished, CheckoutError> {
+    let (order, source_type) = api::decode_order(doc)?;
+    let mut facts = Vec::new();
+    if let Some(t) = source_type {
+        facts.push(Fact::SourceType(order_id.to_string(), t));
+    }
+    if let Some(id) = order.get("payment_source").and_then(|s| s.get("id")).and_then(Json::as_str) {
+        facts.push(Fact::SourceOrder(id.to_string(), order_id.to_string()));
+    }
+    Ok(Finished { value: order, facts, paid: None })
+}
+
+fn list(items: Vec<Json>) -> Finished {
+    Finished::value(Json::Array(items))
+}
+
+impl Single {
+    fn new(req: ApiRequest, order_id: &str, refreshable: bool, decode: Decode) -> Single {
+        Single { call: Call::new(req, refreshable), order_id: order_id.to_string(), decode }
+    }
+
+    /// `paymentMethod(orderId)`.
+    pub fn payment_method(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
+        Ok(Single::new(api::payment_method_request(order_id)?, order_id, refreshable, payment_method))
+    }
+
+    /// `order`, `selectPaymentMethod`, `useWalletSource`: answered with the order.
+    pub fn order(req: ApiRequest, order_id: &str, refreshable: bool) -> Single {
+        Single::new(req, order_id, refreshable, order)
+    }
+
+    /// `availablePaymentMethods(orderId)`.
+    pub fn available_payment_methods(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
+        let decode: Decode = |doc, _| api::decode_available_payment_methods(doc).map(list);
+        Ok(Single::new(api::available_payment_methods_request(order_id)?, order_id, refreshable, decode))
+    }
+
+    /// `walletSources(orderId)`.
+    pub fn wallet_sources(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
+        let decode: Decode = |doc, _| api::decode_wallet(doc).map(list);
+        Ok(Single::new(api::wallet_sources_request(order_id)?, order_id, refreshable, decode))
+    }
+
+    /// `saveToWallet(orderId)`.
+    pub fn save_to_wallet(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
+        let decode: Decode = |doc, _| api::decode_wallet(doc).map(list);
+        Ok(Single::new(api::save_to_wallet_request(order_id)?, order_id, refreshable, decode))
+    }
+
+    /// `createCustomerPaymentSource(input)`.
+    pub fn customer_payment_source(input: &CustomerPaymentSourceInput, refreshable: bool) -> Result<Single, CheckoutError> {
+        let decode: Decode = |doc, _| api::decode_customer_payment_source(doc).map(Finished::value);
+        Ok(Single::new(api::create_customer_payment_source_request(input)?, "", refreshable, decode))
+    }
+}
+
+impl Flow for Single {
+    fn start(&mut self) -> Action {
+        self.call.start()
+    }
+
+    fn handle(&mut self, event: Event) -> Action {
+        match self.call.handle(event) {
+            Step::Act(action) => action,
+            Step::Answered(answer) => Action::Done(answer.and_then(|doc| (self.decode)(&doc, &self.order_id))),
+        }
+    }
+}
+
+enum CreateState {
+    /// Reading the order's payment method to learn the source type.
+    Method(Call),
+    /// The POST.
+    Post(Call, SourceType),
+    /// The POST's answer was lost: does the order have the source now?
+    Recover(Call, SourceType, CheckoutError),
+}
+
+/// `createPaymentSource`: one source per shopper click, even when the
+/// create's answer is lost (the order is re-read instead of POSTing again).
+pub struct Create {
+    order_id: String,
+    attributes: Json,
+    refreshable: bool,
+    state: CreateState,
+}
+
+impl Create {
+    /// `known`: the order's source type when an earlier call learned it (no GET then).
+    pub fn new(order_id: &str, attributes: Json, known: Option<SourceType>, refreshable: bool) -> Result<Create, CheckoutError> {
+        crate::validate::id("order id", order_id)?;
+        let state = match known {
+            Some(t) => {
+                CreateState::Post(Call::new(api::create_payment_source_request(t, order_id, attributes.clone())?, refreshable), t)
+            }
+            None => CreateState::Method(Call::new(api::payment_method_request(order_id)?, refreshable)),
+        };
+        Ok(Create { order_id: order_id.to_string(), attributes, refreshable, state })
+    }
+
+    fn post(&mut self, source_type: SourceType) -> Action {
+        let req =
+            api::create_payment_source_request(source_type, &self.order_id, std::mem::replace(&mut self.attributes, Json::Null));
+        match req {
+            Ok(req) => {
+                let call = Call::new(req, self.refreshable);
+                let first = call.start();
+                self.state = CreateState::Post(call, source_type);
+                first
+            }
+            Err(e) => Action::Done(Err(e)),
+        }
+    }
+
+    fn created(&self, source: Json, source_type: SourceType) -> Action {
+        let mut facts = vec![Fact::SourceType(self.order_id.clone(), source_type)];
+        if let Some(id) = source.get("id").and_then(Json::as_str) {
+            facts.push(Fact::SourceOrder(id.to_string(), self.order_id.clone()));
+        }
+        Action::Done(Ok(Finished { value: source, facts, paid: None }))
+    }
+}
+
+impl Flow for Create {
+    fn start(&mut self) -> Action {
+        match &self.state {
+            CreateState::Method(call) | CreateState::Post(call, _) | CreateState::Recover(call, _, _) => call.start(),
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Action {
+        match &mut self.state {
+            CreateState::Method(call) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(Err(e)) => Action::Done(Err(e)),
+                Step::Answered(Ok(doc)) => match api::decode_payment_method(&doc) {
+                    Ok(Some(pm)) => self.post(pm.source_type),
+                    Ok(None) => Action::Done(Err(api::no_payment_method(&self.order_id))),
+                    Err(e) => Action::Done(Err(e)),
+                },
+            },
+            CreateState::Post(call, t) => {
+                let source_type = *t;
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(Ok(doc)) => match api::decode_payment_source(&doc, source_type) {
+                        Ok(source) => self.created(source, source_type),
+                        Err(e) => Action::Done(Err(e)),
+                    },
+                    // No answer: the API may have made the source. Look before trying again.
+                    Step::Answered(Err(e)) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
+                        match api::order_payment_source_request(&self.order_id) {
+                            Ok(req) => {
+                                let call = Call::new(req, self.refreshable);
+                                let first = call.start();
+                                self.state = CreateState::Recover(call, source_type, e);
+                                first
+                            }
+                            Err(_) => Action::Done(Err(e)),
+                        }
+                    }
+                    Step::Answered(Err(e)) => Action::Done(Err(e)),
+                }
+            }
+            CreateState::Recover(call, t, lost) => {
+                let (source_type, lost) = (*t, lost.clone());
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(Ok(doc)) => match api::decode_order_payment_source(&doc, source_type) {
+                        Ok(Some(source)) => self.created(source, source_type),
+                        Ok(None) | Err(_) => Action::Done(Err(lost)),
+                    },
+                    Step::Answered(Err(_)) => Action::Done(Err(lost)),
+                }
+            }
+        }
+    }
+}
+
+enum PlaceState {
+    Placing(Call),
+    /// `_place` was refused: is the order placed already?
+    Rereading(Call, CheckoutError),
+}
+
+/// `placeOrder`: an order already placed (another tab, a double submit) is
+/// the result, never an error. A refusal of `_place` (401 for storefront
+/// tokens on a placed order, 422 otherwise) re-reads the order.
+pub struct Place {
+    order_id: String,
+    refreshable: bool,
+    state: PlaceState,
+}
+
+impl Place {
+    /// Places `order_id`.
+    pub fn new(order_id: &str, refreshable: bool) -> Result<Place, CheckoutError> {
+        let call = Call::new(api::place_order_request(order_id)?, refreshable);
+        Ok(Place { order_id: order_id.to_string(), refreshable, state: PlaceState::Placing(call) })
+    }
+}
+
+fn is_placed(order: &Json) -> bool {
+    matches!(order.get("status").and_then(Json::as_str), Some("placed" | "approved"))
+}
+
+impl Flow for Place {
+    fn start(&mut self) -> Action {
+        match &self.state {
+            PlaceState::Placing(call) | PlaceState::Rereading(call, _) => call.start(),
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Action {
+        match &mut self.state {
+            PlaceState::Placing(call) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(Ok(doc)) => Action::Done(order(&doc, &self.order_id)),
+                Step::Answered(Err(e)) if e.kind == ErrorKind::Api => match api::order_request(&self.order_id) {
+                    Ok(req) => {
+                        let call = Call::new(req, self.refreshable);
+                        let first = call.start();
+                        self.state = PlaceState::Rereading(call, e);
+                        first
+                    }
+                    Err(_) => Action::Done(Err(e)),
+                },
+                Step::Answered(Err(e)) => Action::Done(Err(e)),
+            },
+            PlaceState::Rereading(call, refused) => {
+                let refused = refused.clone();
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
+                        Ok(found) if is_placed(&found.value) => Action::Done(Ok(found)),
+                        _ => Action::Done(Err(refused)),
+                    },
+                    Step::Answered(Err(_)) => Action::Done(Err(refused)),
+                }
+            }
+        }
+    }
+}

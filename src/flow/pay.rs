@@ -1,0 +1,140 @@
+//! The Stripe handoff: confirm with Stripe.js (or, on the page a redirect
+//! returns to, retrieve the intent), wait out `processing`, place the order
+//! once, and save the card to the wallet when asked.
+
+use super::call::{Call, Step};
+use super::checkout::Place;
+use super::{unexpected, Action, Event, Finished, Flow, Intent, Paid, StripeCall, StripeResult};
+use crate::api;
+use crate::error::CheckoutError;
+use crate::json::Json;
+use crate::stripe::{intent_failed, next_step, stripe_error, Next};
+
+/// How often a `processing` PaymentIntent is asked again.
+pub const POLL_MS: u32 = 1000;
+
+enum PayState {
+    /// Waiting for `confirmPayment` (or, when resuming, `retrievePaymentIntent`).
+    Asking,
+    /// A `processing` intent: waiting, then retrieving it again.
+    Settling,
+    Placing(Place),
+    /// Placed; saving the payment source to the wallet.
+    Saving(Call, Json),
+}
+
+/// Confirm → settle → place → (save), or resume → settle → place.
+pub struct Pay {
+    order_id: String,
+    refreshable: bool,
+    save_to_wallet: bool,
+    processing_limit_ms: u32,
+    waited_ms: u32,
+    /// Resuming after a redirect: never confirm, and any Stripe error is final.
+    resuming: bool,
+    intent: Intent,
+    state: PayState,
+}
+
+impl Pay {
+    /// `payment.confirm(...)`: Stripe.js confirms, then the order is placed.
+    pub fn confirm(order_id: &str, save_to_wallet: bool, processing_limit_ms: u32, refreshable: bool) -> Pay {
+        Pay {
+            order_id: order_id.to_string(),
+            refreshable,
+            save_to_wallet,
+            processing_limit_ms,
+            waited_ms: 0,
+            resuming: false,
+            intent: Intent::default(),
+            state: PayState::Asking,
+        }
+    }
+
+    /// `resumeStripe`: the intent named in the return URL is retrieved, never confirmed.
+    pub fn resume(order_id: &str, processing_limit_ms: u32, refreshable: bool) -> Pay {
+        Pay { resuming: true, ..Pay::confirm(order_id, false, processing_limit_ms, refreshable) }
+    }
+
+    /// What Stripe.js answered: decline, paid, or still processing.
+    fn stripe(&mut self, result: StripeResult) -> Action {
+        let intent = result.intent.unwrap_or_default();
+        if let Some(details) = result.error {
+            // A double submit reports an error for an intent that is already paid.
+            let paid = !self.resuming && matches!(self.state, PayState::Asking) && next_step(&intent.status) == Next::Place;
+            if !paid {
+                return Action::Done(Err(stripe_error(details)));
+            }
+        }
+        self.intent = intent;
+        match next_step(&self.intent.status) {
+            Next::Place => match Place::new(&self.order_id, self.refreshable) {
+                Ok(mut place) => {
+                    let first = place.start();
+                    self.state = PayState::Placing(place);
+                    first
+                }
+                Err(e) => Action::Done(Err(e)),
+            },
+            Next::Wait if self.waited_ms < self.processing_limit_ms => {
+                self.waited_ms = self.waited_ms.saturating_add(POLL_MS);
+                self.state = PayState::Settling;
+                Action::Wait(POLL_MS)
+            }
+            _ => {
+                let status = if self.intent.status.is_empty() { "unknown" } else { &self.intent.status };
+                Action::Done(Err(intent_failed(status, self.intent.last_error.as_deref())))
+            }
+        }
+    }
+
+    fn placed(&mut self, placed: Finished) -> Action {
+        if !self.save_to_wallet {
+            return self.done(placed, None);
+        }
+        match api::save_to_wallet_request(&self.order_id) {
+            Ok(req) => {
+                let call = Call::new(req, self.refreshable);
+                let first = call.start();
+                self.state = PayState::Saving(call, placed.value.clone());
+                // Facts of the placed order are not needed again: the order is done.
+                first
+            }
+            Err(e) => self.done(placed, Some(Err(e))),
+        }
+    }
+
+    fn done(&self, placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
+        let paid = Paid { intent: self.intent.clone(), wallet };
+        Action::Done(Ok(Finished { value: placed.value, facts: placed.facts, paid: Some(paid) }))
+    }
+}
+
+impl Flow for Pay {
+    fn start(&mut self) -> Action {
+        Action::Stripe(if self.resuming { StripeCall::Retrieve } else { StripeCall::Confirm })
+    }
+
+    fn handle(&mut self, event: Event) -> Action {
+        match (&mut self.state, event) {
+            (PayState::Asking | PayState::Settling, Event::Stripe(result)) => self.stripe(result),
+            (PayState::Settling, Event::Waited) => Action::Stripe(StripeCall::Retrieve),
+            (PayState::Asking | PayState::Settling, Event::Failed(e)) => Action::Done(Err(e)),
+            (PayState::Placing(place), event) => match place.handle(event) {
+                Action::Done(Ok(placed)) => self.placed(placed),
+                other => other,
+            },
+            (PayState::Saving(call, order), event) => {
+                let order = order.clone();
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(answer) => {
+                        let wallet = answer.and_then(|doc| api::decode_wallet(&doc)).map(Json::Array);
+                        self.done(Finished::value(order), Some(wallet))
+                    }
+                }
+            }
+            _ => Action::Done(Err(unexpected())),
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Every path of every flow, table-driven against the simulated edge:
+//! retries and their budget, `Retry-After`, token refresh, lost creates,
+//! already placed orders, declines, double confirms, `processing`, wallet
+//! saves, resume, abort.
+
+use super::sim::{run, Reply, Reply::*};
+use super::{Create, Fact, Pay, Place, Single};
+use crate::error::ErrorKind;
+use crate::fixtures::{ORDER_WITH_STRIPE_METHOD, STRIPE_PAYMENT_CREATED};
+use crate::json::Json;
+use crate::validate::SourceType;
+
+const PENDING: &str = r#"{"data":{"id":"o1","type":"orders","attributes":{"status":"pending"}}}"#;
+const PLACED: &str = r#"{"data":{"id":"o1","type":"orders","attributes":{"status":"placed"}}}"#;
+const EXPIRED: &str = r#"{"errors":[{"code":"INVALID_TOKEN","status":"401"}]}"#;
+const REFUSED: &str = r#"{"errors":[{"code":"UNAUTHORIZED","status":"401"}]}"#;
+const INVALID: &str = r#"{"errors":[{"code":"VALIDATION_ERROR","status":"422"}]}"#;
+const BUSY: &str = r#"{"errors":[{"code":"SERVICE_UNAVAILABLE","status":"503"}]}"#;
+const NO_METHOD: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"data":null}}}}"#;
+const WITH_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":{"type":"stripe_payments","id":"s1"}}}},
+  "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_a"}}]}"#;
+const WITHOUT_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":null}}}}"#;
+/// A table row: name, what the edge answers, the trace expected, the outcome expected.
+type Row<T, E> = (&'static str, Vec<Reply>, Vec<T>, Result<E, ErrorKind>);
+
+const WALLET: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"available_customer_payment_sources":{"data":[]}}}}"#;
+
+#[test]
+fn gets_are_retried_within_their_budget_and_honour_retry_after() {
+    let get = "GET /api/orders/o1";
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, Vec<Reply>, Vec<String>, Result<(), (ErrorKind, Option<u16>)>)> = vec![
+        (
+            "5xx then ok",
+            vec![Http(503, BUSY), Http(503, BUSY), Http(200, PENDING)],
+            vec![get.into(), "wait 300".into(), get.into(), "wait 600".into(), get.into()],
+            Ok(()),
+        ),
+        (
+            "budget spent",
+            vec![Http(503, BUSY), Http(503, BUSY), Http(503, BUSY)],
+            vec![get.into(), "wait 300".into(), get.into(), "wait 600".into(), get.into()],
+            Err((ErrorKind::Api, Some(503))),
+        ),
+        ("Retry-After", vec![Later(429, "{}"), Http(200, PENDING)], vec![get.into(), "wait 2000".into(), get.into()], Ok(())),
+        ("network", vec![Fail(ErrorKind::Network), Http(200, PENDING)], vec![get.into(), "wait 300".into(), get.into()], Ok(())),
+        ("4xx final", vec![Http(422, INVALID)], vec![get.into()], Err((ErrorKind::Api, Some(422)))),
+        ("timeout final", vec![Fail(ErrorKind::Timeout)], vec![get.into()], Err((ErrorKind::Timeout, None))),
+        ("abort final", vec![Fail(ErrorKind::Aborted)], vec![get.into()], Err((ErrorKind::Aborted, None))),
+    ];
+    for (name, script, expected, outcome) in cases {
+        let mut flow = Single::order(crate::api::order_request("o1").unwrap(), "o1", false);
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        assert_eq!(result.map(|_| ()).map_err(|e| (e.kind, e.status)), outcome, "{name}");
+    }
+}
+
+#[test]
+fn an_expired_token_is_asked_for_once_when_it_can_be_renewed() {
+    let cases = [
+        (true, vec![Http(401, EXPIRED), Http(200, PENDING)], 2, true),
+        (true, vec![Http(401, EXPIRED), Http(401, EXPIRED)], 2, false),
+        (false, vec![Http(401, EXPIRED)], 1, false),
+        (true, vec![Http(401, REFUSED)], 1, false),
+    ];
+    for (refreshable, script, sends, ok) in cases {
+        let mut flow = Single::order(crate::api::order_request("o1").unwrap(), "o1", refreshable);
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace.len(), sends, "{trace:?}");
+        assert_eq!(result.is_ok(), ok);
+    }
+}
+
+#[test]
+fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
+    let get_method = "GET /api/orders/o1";
+    let post = "POST /api/stripe_payments";
+    // Cold: one GET for the type, one POST; the facts remember both.
+    let mut cold = Create::new("o1", Json::Object(Vec::new()), None, false).unwrap();
+    let (trace, result) = run(&mut cold, vec![Http(200, ORDER_WITH_STRIPE_METHOD), Http(201, STRIPE_PAYMENT_CREATED)]);
+    assert_eq!(trace, [get_method, post]);
+    let facts = result.unwrap().facts;
+    assert!(facts.contains(&Fact::SourceType("o1".into(), SourceType::StripePayments)));
+    assert!(facts.contains(&Fact::SourceOrder("eqRZMSaNqM".into(), "o1".into())));
+
+    let cases: Vec<Row<&str, ()>> = vec![
+        ("POSTs are never repeated", vec![Http(503, BUSY)], vec![post], Err(ErrorKind::Api)),
+        ("lost answer, source made", vec![Fail(ErrorKind::Network), Http(200, WITH_SOURCE)], vec![post, get_method], Ok(())),
+        (
+            "lost answer, nothing made",
+            vec![Fail(ErrorKind::Timeout), Http(200, WITHOUT_SOURCE)],
+            vec![post, get_method],
+            Err(ErrorKind::Timeout),
+        ),
+        (
+            "lost answer, reread fails",
+            vec![Fail(ErrorKind::Network), Http(404, "{}")],
+            vec![post, get_method],
+            Err(ErrorKind::Network),
+        ),
+    ];
+    for (name, script, expected, outcome) in cases {
+        let mut warm = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::StripePayments), false).unwrap();
+        let (trace, result) = run(&mut warm, script);
+        assert_eq!(trace, expected, "{name}");
+        assert_eq!(result.map(|_| ()).map_err(|e| e.kind), outcome, "{name}");
+    }
+
+    let mut none = Create::new("o1", Json::Object(Vec::new()), None, false).unwrap();
+    let (trace, result) = run(&mut none, vec![Http(200, NO_METHOD)]);
+    assert_eq!((trace.len(), result.unwrap_err().kind), (1, ErrorKind::NoPaymentMethod), "no POST without a method");
+}
+
+#[test]
+fn an_order_is_placed_once_whatever_the_write_answers() {
+    let place = "PATCH /api/orders/o1 _place";
+    let get = "GET /api/orders/o1";
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, Vec<Reply>, Vec<&str>, Result<&str, u16>)> = vec![
+        ("placed", vec![Http(200, PLACED)], vec![place], Ok("placed")),
+        ("already placed (401)", vec![Http(401, REFUSED), Http(200, PLACED)], vec![place, get], Ok("placed")),
+        ("already placed (422)", vec![Http(422, INVALID), Http(200, PLACED)], vec![place, get], Ok("placed")),
+        ("refused, still pending", vec![Http(422, INVALID), Http(200, PENDING)], vec![place, get], Err(422)),
+        (
+            "refused, reread fails",
+            vec![Http(401, REFUSED), Http(503, BUSY), Http(503, BUSY), Http(503, BUSY)],
+            vec![place, get, "wait 300", get, "wait 600", get],
+            Err(401),
+        ),
+    ];
+    for (name, script, expected, outcome) in cases {
+        let mut flow = Place::new("o1", false).unwrap();
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        let got = result.map(|f| f.value.get("status").and_then(Json::as_str).unwrap_or_default().to_string());
+        assert_eq!(got.as_deref().map_err(|e| e.status.unwrap_or(0)), outcome, "{name}");
+    }
+    let mut lost = Place::new("o1", false).unwrap();
+    let (trace, result) = run(&mut lost, vec![Fail(ErrorKind::Network)]);
+    assert_eq!((trace.len(), result.unwrap_err().kind), (1, ErrorKind::Network), "a PATCH is not repeated blindly");
+}
+
+#[test]
+fn the_stripe_handoff_confirms_settles_places_and_saves() {
+    let confirm = "stripe confirm";
+    let retrieve = "stripe retrieve";
+    let place = "PATCH /api/orders/o1 _place";
+    let save = "PATCH /api/orders/o1 _save_payment_source_to_customer_wallet";
+    type Case = (&'static str, bool, u32, Vec<Reply>, Vec<&'static str>, Result<&'static str, ErrorKind>);
+    let cases: Vec<Case> = vec![
+        (
+            "authorized",
+            false,
+            30_000,
+            vec![Stripe(None, "requires_capture"), Http(200, PLACED)],
+            vec![confirm, place],
+            Ok("requires_capture"),
+        ),
+        (
+            "declined",
+            false,
+            30_000,
+            vec![Stripe(Some("card_declined"), "requires_payment_method")],
+            vec![confirm],
+            Err(ErrorKind::Stripe),
+        ),
+        (
+            "double submit",
+            false,
+            30_000,
+            vec![Stripe(Some("payment_intent_unexpected_state"), "requires_capture"), Http(200, PLACED)],
+            vec![confirm, place],
+            Ok("requires_capture"),
+        ),
+        (
+            "processing",
+            false,
+            30_000,
+            vec![Stripe(None, "processing"), Stripe(None, "succeeded"), Http(200, PLACED)],
+            vec![confirm, "wait 1000", retrieve, place],
+            Ok("succeeded"),
+        ),
+        (
+            "processing too long",
+            false,
+            2000,
+            vec![Stripe(None, "processing"), Stripe(None, "processing"), Stripe(None, "processing")],
+            vec![confirm, "wait 1000", retrieve, "wait 1000", retrieve],
+            Err(ErrorKind::Stripe),
+        ),
+        ("Stripe.js threw", false, 30_000, vec![Fail(ErrorKind::Stripe)], vec![confirm], Err(ErrorKind::Stripe)),
+        (
+            "already placed",
+            false,
+            30_000,
+            vec![Stripe(None, "requires_capture"), Http(401, REFUSED), Http(200, PLACED)],
+            vec![confirm, place, "GET /api/orders/o1"],
+            Ok("requires_capture"),
+        ),
+        (
+            "saved",
+            true,
+            30_000,
+            vec![Stripe(None, "requires_capture"), Http(200, PLACED), Http(200, WALLET)],
+            vec![confirm, place, save],
+            Ok("requires_capture"),
+        ),
+    ];
+    for (name, save_it, limit, script, expected, outcome) in cases {
+        let mut flow = Pay::confirm("o1", save_it, limit, false);
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        let got = result.map(|f| {
+            assert_eq!(f.value.get("status").and_then(Json::as_str), Some("placed"), "{name}");
+            f.paid.unwrap().intent.status
+        });
+        assert_eq!(got.as_deref().map_err(|e| e.kind), outcome, "{name}");
+    }
+    // A failed wallet save never fails the placed order.
+    let mut flow = Pay::confirm("o1", true, 30_000, false);
+    let (_, result) = run(&mut flow, vec![Stripe(None, "requires_capture"), Http(200, PLACED), Http(422, INVALID)]);
+    let paid = result.unwrap().paid.unwrap();
+    assert_eq!(paid.wallet.unwrap().unwrap_err().status, Some(422));
+}
+
+#[test]
+fn resuming_never_confirms_and_treats_any_stripe_error_as_final() {
+    let cases: Vec<(Vec<Reply>, Vec<&str>, bool)> = vec![
+        (vec![Stripe(None, "requires_capture"), Http(200, PLACED)], vec!["stripe retrieve", "PATCH /api/orders/o1 _place"], true),
+        (vec![Stripe(Some("resource_missing"), "requires_capture")], vec!["stripe retrieve"], false),
+        (vec![Stripe(None, "requires_payment_method")], vec!["stripe retrieve"], false),
+    ];
+    for (script, expected, ok) in cases {
+        let mut flow = Pay::resume("o1", 30_000, false);
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected);
+        assert_eq!(result.is_ok(), ok);
+    }
+}

@@ -7,6 +7,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::error::{CheckoutError, ErrorKind};
+use crate::flow::Answer;
 use crate::request::ApiRequest;
 use crate::retry::WaitHints;
 use crate::validate::BaseUrl;
@@ -23,12 +24,6 @@ extern "C" {
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
     #[wasm_bindgen(js_name = setTimeout)]
     fn set_timeout(handler: &Function, ms: i32) -> JsValue;
-}
-
-pub struct Answer {
-    pub status: u16,
-    pub body: String,
-    pub hints: WaitHints,
 }
 
 pub async fn sleep(ms: u32) {

@@ -1,14 +1,13 @@
-//! The browser edge: the exported `Checkout` class. Each method validates its
-//! JavaScript arguments, asks the core for a request, sends it, and converts
-//! the decoded answer back. Nothing here decides what a request looks like.
+//! The browser edge: the exported `Checkout` class. Each method reads its
+//! JavaScript arguments into a flow of the core (`crate::flow`), runs it on
+//! the one executor (`Inner::drive`), and converts the result back. Nothing
+//! here decides what a request looks like or what an answer means.
 
 mod convert;
 mod http;
 mod stripe;
 
 use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
 use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
@@ -17,12 +16,10 @@ use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 use crate::api::{self, CustomerPaymentSourceInput};
-use crate::error::{CheckoutError, ErrorKind};
+use crate::error::CheckoutError;
+use crate::flow::{self, Action, Create, Event, Fact, Finished, Flow, Place, Single};
 use crate::json::Json;
-use crate::jsonapi::Document;
-use crate::request::ApiRequest;
-use crate::retry;
-use crate::validate::{self, BaseUrl, SourceType};
+use crate::validate::{BaseUrl, SourceType};
 use convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -88,8 +85,6 @@ pub struct Checkout {
     inner: Rc<Inner>,
 }
 
-type Outcome = Result<JsValue, CheckoutError>;
-
 #[wasm_bindgen]
 impl Checkout {
     #[wasm_bindgen(constructor)]
@@ -100,11 +95,7 @@ impl Checkout {
     /// The order's payment method, or `null` when none is selected.
     #[wasm_bindgen(js_name = paymentMethod, unchecked_return_type = "Promise<PaymentMethod | null>")]
     pub fn payment_method(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move {
-            let order_id = arg_string(&order_id, "order id")?;
-            let found = me.payment_method(&order_id).await?;
-            Ok(found.map_or(JsValue::NULL, |pm| json_to_js(&pm.resource)))
-        })
+        self.run(|me| Ok(Box::new(Single::payment_method(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
     /// Creates the payment source the order's payment method calls for.
@@ -118,11 +109,13 @@ impl Checkout {
         if let Some(running) = self.inner.creating.get(&key) {
             return running;
         }
-        let promise = self.run(move |me| async move {
-            let result = me.create_payment_source(&order_id, &attributes).await;
-            me.creating.remove(&order_id.as_string().unwrap_or_default());
-            result
-        });
+        let make = |me: &Inner| -> Result<Box<dyn Flow>, CheckoutError> {
+            let order_id = arg_string(&order_id, "order id")?;
+            let attributes = arg_object(&attributes, "attributes")?;
+            Ok(Box::new(Create::new(&order_id, attributes, me.source_types.get(&order_id), me.refreshable())?))
+        };
+        // The entry goes when the call settles, so a later click creates anew.
+        let promise = self.run_then_forget(make, Some(key.clone()));
         self.inner.creating.insert(&key, promise.clone());
         promise
     }
@@ -130,18 +123,15 @@ impl Checkout {
     /// The order with its line items, payment method and payment source.
     #[wasm_bindgen(unchecked_return_type = "Promise<Order>")]
     pub fn order(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move {
+        self.run(|me| {
             let order_id = arg_string(&order_id, "order id")?;
-            me.order_call(&order_id, api::order_request(&order_id)?).await
+            Ok(Box::new(Single::order(api::order_request(&order_id)?, &order_id, me.refreshable())))
         })
     }
 
     #[wasm_bindgen(js_name = availablePaymentMethods, unchecked_return_type = "Promise<PaymentMethod[]>")]
     pub fn available_payment_methods(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move {
-            let doc = me.call(api::available_payment_methods_request(&arg_string(&order_id, "order id")?)?).await?;
-            Ok(list_to_js(api::decode_available_payment_methods(&doc)?))
-        })
+        self.run(|me| Ok(Box::new(Single::available_payment_methods(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
     /// Sets the order's payment method; resolves with the order.
@@ -151,10 +141,10 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] payment_method_id: JsValue,
     ) -> Promise {
-        self.run(move |me| async move {
+        self.run(|me| {
             let order_id = arg_string(&order_id, "order id")?;
             let pm = arg_string(&payment_method_id, "payment method id")?;
-            me.order_call(&order_id, api::select_payment_method_request(&order_id, &pm)?).await
+            Ok(Box::new(Single::order(api::select_payment_method_request(&order_id, &pm)?, &order_id, me.refreshable())))
         })
     }
 
@@ -162,15 +152,12 @@ impl Checkout {
     /// with the wallet.
     #[wasm_bindgen(js_name = saveToWallet, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
     pub fn save_to_wallet(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move { me.save_to_wallet(&arg_string(&order_id, "order id")?).await })
+        self.run(|me| Ok(Box::new(Single::save_to_wallet(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
     #[wasm_bindgen(js_name = walletSources, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
     pub fn wallet_sources(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move {
-            let doc = me.call(api::wallet_sources_request(&arg_string(&order_id, "order id")?)?).await?;
-            Ok(list_to_js(api::decode_wallet(&doc)?))
-        })
+        self.run(|me| Ok(Box::new(Single::wallet_sources(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
     /// Pays the order with a saved source; resolves with the order.
@@ -180,10 +167,10 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "string")] customer_payment_source_id: JsValue,
     ) -> Promise {
-        self.run(move |me| async move {
+        self.run(|me| {
             let order_id = arg_string(&order_id, "order id")?;
             let cps = arg_string(&customer_payment_source_id, "customer payment source id")?;
-            me.order_call(&order_id, api::use_wallet_source_request(&order_id, &cps)?).await
+            Ok(Box::new(Single::order(api::use_wallet_source_request(&order_id, &cps)?, &order_id, me.refreshable())))
         })
     }
 
@@ -192,17 +179,13 @@ impl Checkout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CustomerPaymentSourceInput")] input: JsValue,
     ) -> Promise {
-        self.run(move |me| async move {
-            let input = read_customer_payment_source(&input)?;
-            let doc = me.call(api::create_customer_payment_source_request(&input)?).await?;
-            Ok(json_to_js(&api::decode_customer_payment_source(&doc)?))
-        })
+        self.run(|me| Ok(Box::new(Single::customer_payment_source(&read_customer_payment_source(&input)?, me.refreshable())?)))
     }
 
     /// Places the order; resolves with the placed order.
     #[wasm_bindgen(js_name = placeOrder, unchecked_return_type = "Promise<Order>")]
     pub fn place_order(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
-        self.run(move |me| async move { me.place_once(&arg_string(&order_id, "order id")?).await })
+        self.run(|me| Ok(Box::new(Place::new(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
     /// Mounts Stripe's Payment Element for a `stripe_payments` source into
@@ -230,136 +213,107 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
     ) -> Promise {
-        self.run(move |me| async move {
-            let order_id = arg_string(&order_id, "order id")?;
-            stripe::resume(me, stripe, order_id, url).await
+        let inner = self.inner.clone();
+        future_to_promise(async move {
+            let order_id = arg_string(&order_id, "order id").map_err(error_to_js)?;
+            stripe::resume(inner, stripe, order_id, url).await.map_err(error_to_js)
         })
     }
 }
 
 impl Checkout {
-    /// Runs `body` as a Promise; failures reject with a `CheckoutError`.
-    fn run<F, Fut>(&self, body: F) -> Promise
-    where
-        F: FnOnce(Rc<Inner>) -> Fut,
-        Fut: Future<Output = Outcome> + 'static,
-    {
-        // One boxed future type: a single future_to_promise in the .wasm for all methods.
-        let fut: Pin<Box<dyn Future<Output = Outcome>>> = Box::pin(body(self.inner.clone()));
-        future_to_promise(async move { fut.await.map_err(error_to_js) })
+    /// Runs the flow `make` builds (from the arguments, synchronously) on the
+    /// one executor; resolves with its value, rejects with a `CheckoutError`.
+    fn run(&self, make: impl FnOnce(&Inner) -> Result<Box<dyn Flow>, CheckoutError>) -> Promise {
+        self.run_then_forget(make, None)
+    }
+
+    /// `run`, then drops the in-flight create of order `creating` (one
+    /// future type for every method keeps the `.wasm` small).
+    fn run_then_forget(
+        &self,
+        make: impl FnOnce(&Inner) -> Result<Box<dyn Flow>, CheckoutError>,
+        creating: Option<String>,
+    ) -> Promise {
+        let inner = self.inner.clone();
+        let flow = make(&inner);
+        future_to_promise(async move {
+            let result = match flow {
+                Ok(mut flow) => inner.drive(&mut *flow, None).await,
+                Err(e) => Err(e),
+            };
+            if let Some(order) = creating {
+                inner.creating.remove(&order);
+            }
+            result.map(|finished| json_to_js(&finished.value)).map_err(error_to_js)
+        })
     }
 }
 
 impl Inner {
-    async fn payment_method(&self, order_id: &str) -> Result<Option<api::PaymentMethod>, CheckoutError> {
-        let doc = self.call(api::payment_method_request(order_id)?).await?;
-        let found = api::decode_payment_method(&doc)?;
-        match &found {
-            Some(pm) => self.source_types.insert(order_id, pm.source_type),
-            None => self.source_types.remove(order_id),
-        }
-        Ok(found)
+    /// Whether an expired token can be renewed (the page gave a function).
+    fn refreshable(&self) -> bool {
+        matches!(self.token, AccessToken::Provider(_))
     }
 
-    async fn create_payment_source(&self, order_id: &JsValue, attributes: &JsValue) -> Outcome {
-        let order_id = arg_string(order_id, "order id")?;
-        validate::id("order id", &order_id)?;
-        let attributes = arg_object(attributes, "attributes")?;
-        let source_type = match self.source_types.get(&order_id) {
-            Some(t) => t,
-            None => self.payment_method(&order_id).await?.ok_or_else(|| api::no_payment_method(&order_id))?.source_type,
-        };
-        let source = match self.call(api::create_payment_source_request(source_type, &order_id, attributes)?).await {
-            Ok(doc) => api::decode_payment_source(&doc, source_type)?,
-            // No answer: the API may have made the source. Look before trying again.
-            Err(e) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
-                let doc = self.call(api::order_payment_source_request(&order_id)?).await.map_err(|_| e.clone())?;
-                api::decode_order_payment_source(&doc, source_type)?.ok_or(e)?
+    /// The one executor: performs each action of `flow` (send, wait, call
+    /// Stripe.js) and reports what happened, until the flow is done. It
+    /// decides nothing; it remembers what the flow learned.
+    async fn drive(&self, flow: &mut dyn Flow, stripe: Option<&stripe::Driver>) -> Result<Finished, CheckoutError> {
+        let mut tokens: Vec<String> = Vec::new();
+        let mut action = flow.start();
+        loop {
+            let event = match action {
+                Action::Send(req) => match self.access_token().await {
+                    Ok(token) => {
+                        let sent = http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await;
+                        if !tokens.contains(&token) {
+                            tokens.push(token);
+                        }
+                        sent.map_or_else(Event::Failed, Event::Answer)
+                    }
+                    Err(e) => Event::Failed(e),
+                },
+                Action::Wait(ms) => {
+                    http::sleep(ms).await;
+                    Event::Waited
+                }
+                Action::Stripe(call) => match stripe {
+                    Some(driver) => driver.perform(call).await,
+                    None => Event::Failed(flow::unexpected()),
+                },
+                Action::Done(result) => {
+                    let scrub = |e: CheckoutError| tokens.iter().fold(e, |e, t| e.without_secret(t));
+                    let result = result.map(|mut finished| {
+                        if let Some(Some(Err(e))) = finished.paid.as_mut().map(|p| &mut p.wallet) {
+                            *e = scrub(e.clone());
+                        }
+                        finished
+                    });
+                    let result = result.map_err(scrub);
+                    if let Ok(finished) = &result {
+                        self.learn(&finished.facts);
+                    }
+                    return result;
+                }
+            };
+            action = flow.handle(event);
+        }
+    }
+
+    fn learn(&self, facts: &[Fact]) {
+        for fact in facts {
+            match fact {
+                Fact::SourceType(order, t) => self.source_types.insert(order, *t),
+                Fact::NoPaymentMethod(order) => self.source_types.remove(order),
+                Fact::SourceOrder(source, order) => self.source_orders.insert(source, order.clone()),
             }
-            Err(e) => return Err(e),
-        };
-        self.remember_source(&source, &order_id);
-        Ok(json_to_js(&source))
-    }
-
-    /// A call answered with the order: remembers its payment source type
-    /// and which order its payment source belongs to.
-    async fn order_call(&self, order_id: &str, req: ApiRequest) -> Outcome {
-        let (order, source_type) = api::decode_order(&self.call(req).await?)?;
-        if let Some(t) = source_type {
-            self.source_types.insert(order_id, t);
-        }
-        if let Some(source) = order.get("payment_source") {
-            self.remember_source(source, order_id);
-        }
-        Ok(json_to_js(&order))
-    }
-
-    fn remember_source(&self, source: &Json, order_id: &str) {
-        if let Some(id) = source.get("id").and_then(Json::as_str) {
-            self.source_orders.insert(id, order_id.to_string());
-        }
-    }
-
-    async fn save_to_wallet(&self, order_id: &str) -> Outcome {
-        let doc = self.call(api::save_to_wallet_request(order_id)?).await?;
-        Ok(list_to_js(api::decode_wallet(&doc)?))
-    }
-
-    /// Places the order. Whatever the write's answer (an order already placed
-    /// is refused with 401 for storefront tokens, 422 for others), a refusal
-    /// re-reads the order: placed or approved is the result. One shopper
-    /// intent places an order once, and never fails for it.
-    async fn place_once(&self, order_id: &str) -> Outcome {
-        match self.order_call(order_id, api::place_order_request(order_id)?).await {
-            Err(e) if e.kind == ErrorKind::Api => match self.order_call(order_id, api::order_request(order_id)?).await {
-                Ok(order) if matches!(get(&order, "status").as_string().as_deref(), Some("placed" | "approved")) => Ok(order),
-                _ => Err(e),
-            },
-            other => other,
         }
     }
 
     /// Whether `text` contains the fixed access token.
     fn token_in(&self, text: &str) -> bool {
         matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && text.contains(t.as_str()))
-    }
-
-    /// Sends `req` and reads the answer. GETs are retried on network errors,
-    /// 5xx and 429 (`crate::retry`); an expired token is asked for again once
-    /// when `accessToken` is a function.
-    async fn call(&self, req: ApiRequest) -> Result<Document, CheckoutError> {
-        let mut token = self.access_token().await?;
-        let mut refreshed = false;
-        let mut attempt = 1;
-        loop {
-            let (result, hints) = match http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await {
-                Ok(answer) => (api::read(answer.status, &answer.body), answer.hints),
-                Err(e) => (Err(e), Default::default()),
-            };
-            let err = match result {
-                Ok(doc) => return Ok(doc),
-                Err(e) => e.without_secret(&token),
-            };
-            let expired = err.status == Some(401) && err.errors.first().and_then(|e| e.code.as_deref()) == Some("INVALID_TOKEN");
-            if expired && !refreshed && matches!(self.token, AccessToken::Provider(_)) {
-                refreshed = true;
-                token = self.access_token().await?;
-                continue;
-            }
-            let wait = if req.method.is_idempotent() { retry::wait_before_retry(attempt, &err, &hints) } else { None };
-            match wait {
-                Some(ms) if !self.aborted() => {
-                    http::sleep(ms).await;
-                    attempt += 1;
-                }
-                _ => return Err(err),
-            }
-        }
-    }
-
-    fn aborted(&self) -> bool {
-        self.signal.as_ref().is_some_and(AbortSignal::aborted)
     }
 
     async fn access_token(&self) -> Result<String, CheckoutError> {
@@ -478,10 +432,6 @@ fn read_customer_payment_source(input: &JsValue) -> Result<CustomerPaymentSource
         reference_origin: optional("reference_origin")?,
         metadata: if metadata.is_undefined() { None } else { Some(arg_object(&metadata, "metadata")?) },
     })
-}
-
-fn list_to_js(items: Vec<Json>) -> JsValue {
-    json_to_js(&Json::Array(items))
 }
 
 /// Whether `value` is an error thrown or rejected by this module.

@@ -1,5 +1,5 @@
-//! The Stripe handoff at the edge: calls the page's Stripe.js (real or the
-//! sandbox's stand-in) and follows the decisions of `crate::stripe`.
+//! The Stripe handoff at the edge: mounts the Payment Element, performs the
+//! Stripe.js calls the core's `flow::Pay` asks for, and converts results.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,20 +8,14 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::convert::{error_to_js, is_plain_object};
-use super::http::sleep;
+use super::convert::{error_to_js, is_plain_object, json_to_js};
 use super::{get, Inner};
 use crate::error::{CheckoutError, StripeDetails};
-use crate::stripe::{intent_failed, next_step, read_return_url, stripe_error, valid_client_secret, Next};
+use crate::flow::{Event, Finished, Intent, Pay, StripeCall, StripeResult};
+use crate::stripe::{read_return_url, valid_client_secret};
 
-const POLL_MS: u32 = 1000;
-const DEFAULT_PROCESSING_LIMIT_MS: f64 = 30_000.0;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Date, js_name = now)]
-    fn now() -> f64;
-}
+const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
+const MAX_PROCESSING_LIMIT_MS: f64 = 600_000.0;
 
 /// A mounted Payment Element bound to one order; `confirm()` pays and places it.
 #[wasm_bindgen]
@@ -37,7 +31,7 @@ pub(super) struct PaymentState {
     order_id: String,
     /// Only ever handed to Stripe.js.
     client_secret: String,
-    processing_limit_ms: f64,
+    processing_limit_ms: u32,
     in_flight: RefCell<Option<Promise>>,
     outcome: RefCell<Option<JsValue>>,
 }
@@ -120,7 +114,16 @@ impl PaymentState {
             CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source.")
         })?;
         crate::validate::id("order id", &order_id)?;
-        let processing_limit_ms = get(&options, "processingTimeoutMs").as_f64().unwrap_or(DEFAULT_PROCESSING_LIMIT_MS);
+        let limit = get(&options, "processingTimeoutMs");
+        let processing_limit_ms = match limit.as_f64() {
+            None if limit.is_undefined() => DEFAULT_PROCESSING_LIMIT_MS,
+            Some(ms) if (0.0..=MAX_PROCESSING_LIMIT_MS).contains(&ms) => ms as u32,
+            _ => {
+                return Err(CheckoutError::invalid_input(
+                    "processingTimeoutMs must be a number of milliseconds from 0 to 600000 (default 30000).",
+                ))
+            }
+        };
 
         let elements_options = get(&options, "elementsOptions");
         let elements_options = if elements_options.is_object() {
@@ -153,58 +156,75 @@ impl PaymentState {
             ("confirmParams", obj(&[("return_url", return_url.as_str().into())])),
             ("redirect", "if_required".into()),
         ]);
-        let result = settle(call(&self.stripe, "confirmPayment", &[params])?).await?;
-        let error = get(&result, "error");
-        let intent = if error.is_object() {
-            // A double submit reports an error for an intent that is already paid.
-            let intent = get(&error, "payment_intent");
-            match text(&intent, "status").as_deref().map(next_step) {
-                Some(Next::Place) => intent,
-                _ => return Err(stripe_error(details_of(&error))),
-            }
-        } else {
-            get(&result, "paymentIntent")
-        };
-        let intent = settled_intent(&self.stripe, &self.client_secret, self.processing_limit_ms, intent).await?;
-        let order = self.checkout.place_once(&self.order_id).await?;
-        let (wallet, wallet_error) = if save_to_wallet {
-            match self.checkout.save_to_wallet(&self.order_id).await {
-                Ok(list) => (list, JsValue::NULL),
-                Err(e) => (JsValue::NULL, error_to_js(e)),
-            }
-        } else {
-            (JsValue::NULL, JsValue::NULL)
-        };
-        let outcome = outcome(order, &intent, wallet, wallet_error);
+        let driver = Driver { stripe: self.stripe.clone(), client_secret: self.client_secret.clone(), confirm: params };
+        let refreshable = self.checkout.refreshable();
+        let mut pay = Pay::confirm(&self.order_id, save_to_wallet, self.processing_limit_ms, refreshable);
+        let finished = self.checkout.drive(&mut pay, Some(&driver)).await?;
+        let outcome = outcome(finished);
         *self.outcome.borrow_mut() = Some(outcome.clone());
         Ok(outcome)
     }
 }
 
-/// Waits out `processing` (polling `retrievePaymentIntent` with `secret`);
-/// fails unless the intent ends authorized or paid.
-async fn settled_intent(stripe: &JsValue, secret: &str, limit_ms: f64, mut intent: JsValue) -> Result<JsValue, CheckoutError> {
-    let deadline = now() + limit_ms;
-    loop {
-        let status = text(&intent, "status").unwrap_or_default();
-        match next_step(&status) {
-            Next::Place => return Ok(intent),
-            Next::Wait if now() < deadline => {
-                sleep(POLL_MS).await;
-                let result = settle(call(stripe, "retrievePaymentIntent", &[secret.into()])?).await?;
-                intent = get(&result, "paymentIntent");
-            }
-            _ => {
-                let last = text(&get(&intent, "last_payment_error"), "message");
-                return Err(intent_failed(if status.is_empty() { "unknown" } else { &status }, last.as_deref()));
-            }
+/// Performs a flow's Stripe.js calls and reads what they resolve with.
+pub(super) struct Driver {
+    stripe: JsValue,
+    /// Only ever handed to Stripe.js.
+    client_secret: String,
+    /// The argument of `confirmPayment` (unused when resuming).
+    confirm: JsValue,
+}
+
+impl Driver {
+    pub(super) async fn perform(&self, call: StripeCall) -> Event {
+        let called = match call {
+            StripeCall::Confirm => self::call(&self.stripe, "confirmPayment", std::slice::from_ref(&self.confirm)),
+            StripeCall::Retrieve => self::call(&self.stripe, "retrievePaymentIntent", &[self.client_secret.as_str().into()]),
+        };
+        let result = match called {
+            Ok(promise) => settle(promise).await,
+            Err(e) => Err(e),
+        };
+        match result {
+            Ok(result) => Event::Stripe(read_result(&result)),
+            Err(e) => Event::Failed(e),
         }
     }
 }
 
-fn outcome(order: JsValue, intent: &JsValue, wallet: JsValue, wallet_error: JsValue) -> JsValue {
-    let pi = obj(&[("id", get(intent, "id")), ("status", get(intent, "status"))]);
-    obj(&[("order", order), ("paymentIntent", pi), ("wallet", wallet), ("walletError", wallet_error)])
+/// `{ error }` / `{ paymentIntent }` as the core reads them.
+fn read_result(result: &JsValue) -> StripeResult {
+    let error = get(result, "error");
+    if error.is_object() {
+        return StripeResult { error: Some(details_of(&error)), intent: read_intent(&get(&error, "payment_intent")) };
+    }
+    StripeResult { error: None, intent: read_intent(&get(result, "paymentIntent")) }
+}
+
+fn read_intent(intent: &JsValue) -> Option<Intent> {
+    if !intent.is_object() {
+        return None;
+    }
+    Some(Intent {
+        id: text(intent, "id").unwrap_or_default(),
+        status: text(intent, "status").unwrap_or_default(),
+        last_error: text(&get(intent, "last_payment_error"), "message"),
+    })
+}
+
+/// `{ order, paymentIntent: { id, status }, wallet, walletError }`.
+fn outcome(finished: Finished) -> JsValue {
+    let (intent, wallet) = match finished.paid {
+        Some(paid) => (paid.intent, paid.wallet),
+        None => (Intent::default(), None),
+    };
+    let (wallet, wallet_error) = match wallet {
+        Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
+        Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
+        None => (JsValue::NULL, JsValue::NULL),
+    };
+    let pi = obj(&[("id", intent.id.as_str().into()), ("status", intent.status.as_str().into())]);
+    obj(&[("order", json_to_js(&finished.value)), ("paymentIntent", pi), ("wallet", wallet), ("walletError", wallet_error)])
 }
 
 impl StripePayment {
@@ -282,13 +302,8 @@ pub(super) async fn resume(
         let history = get(&js_sys::global(), "history");
         let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
     }
-    let secret = ret.client_secret;
-    let result = settle(call(&stripe, "retrievePaymentIntent", &[secret.as_str().into()])?).await?;
-    let error = get(&result, "error");
-    if error.is_object() {
-        return Err(stripe_error(details_of(&error)));
-    }
-    let intent = settled_intent(&stripe, &secret, DEFAULT_PROCESSING_LIMIT_MS, get(&result, "paymentIntent")).await?;
-    let order = checkout.place_once(&order_id).await?;
-    Ok(outcome(order, &intent, JsValue::NULL, JsValue::NULL))
+    let driver = Driver { stripe, client_secret: ret.client_secret, confirm: JsValue::UNDEFINED };
+    let mut pay = Pay::resume(&order_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable());
+    let finished = checkout.drive(&mut pay, Some(&driver)).await?;
+    Ok(outcome(finished))
 }

@@ -111,7 +111,7 @@ pub fn decode_payment_source(doc: &Document, source_type: SourceType) -> Result<
 }
 
 fn decode_payment_source_json(source: Json, source_type: SourceType) -> Result<Json, CheckoutError> {
-    if source_type == SourceType::StripePayments {
+    if source_type == SourceType::STRIPE {
         let secret_ok = source.get("client_secret").and_then(Json::as_str).is_some_and(|s| !s.is_empty());
         if !secret_ok {
             return Err(CheckoutError::decode(
@@ -282,7 +282,7 @@ mod tests {
     fn decodes_the_documented_payment_method_answer() {
         let doc = read(200, crate::fixtures::ORDER_WITH_STRIPE_METHOD).unwrap();
         let pm = decode_payment_method(&doc).unwrap().unwrap();
-        assert_eq!(pm.source_type, SourceType::StripePayments);
+        assert_eq!(pm.source_type, SourceType::STRIPE);
         assert_eq!(pm.resource.get("id").unwrap().as_str(), Some("WmOodsVPmQ"));
         assert_eq!(pm.resource.get("name").unwrap().as_str(), Some("Stripe Payment"));
     }
@@ -314,7 +314,7 @@ mod tests {
 
     #[test]
     fn creates_every_source_type_with_the_order_relationship() {
-        for t in SourceType::ALL {
+        for t in SourceType::all() {
             let attrs = parse(r#"{"return_url":"https://shop.example/done"}"#).unwrap();
             let req = create_payment_source_request(t, "eqkykhjlVw", attrs).unwrap();
             assert_eq!(req.method, Method::Post);
@@ -325,24 +325,30 @@ mod tests {
             );
             assert_eq!(body(&req), parse(&expected).unwrap());
         }
-        let bad = create_payment_source_request(SourceType::WireTransfers, "o1", Json::Array(vec![])).unwrap_err();
+        let bad =
+            create_payment_source_request(SourceType::parse("wire_transfers").unwrap(), "o1", Json::Array(vec![])).unwrap_err();
         assert_eq!(bad.kind, ErrorKind::InvalidInput);
-        assert!(create_payment_source_request(SourceType::WireTransfers, "../x", Json::Object(vec![])).is_err());
+        assert!(
+            create_payment_source_request(SourceType::parse("wire_transfers").unwrap(), "../x", Json::Object(vec![])).is_err()
+        );
     }
 
     #[test]
     fn decodes_the_documented_stripe_source_and_requires_its_secret() {
         let doc = read(201, crate::fixtures::STRIPE_PAYMENT_CREATED).unwrap();
-        let source = decode_payment_source(&doc, SourceType::StripePayments).unwrap();
+        let source = decode_payment_source(&doc, SourceType::STRIPE).unwrap();
         assert_eq!(source.get("client_secret").unwrap().as_str(), Some("xxxx_secret_yyyy"));
         assert_eq!(source.get("id").unwrap().as_str(), Some("eqRZMSaNqM"));
         // The answer must be the type that was asked for.
-        assert_eq!(decode_payment_source(&doc, SourceType::AdyenPayments).unwrap_err().kind, ErrorKind::Decode);
+        assert_eq!(
+            decode_payment_source(&doc, SourceType::parse("adyen_payments").unwrap()).unwrap_err().kind,
+            ErrorKind::Decode
+        );
         let no_secret =
             read(201, r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"client_secret":null}}}"#).unwrap();
-        assert_eq!(decode_payment_source(&no_secret, SourceType::StripePayments).unwrap_err().kind, ErrorKind::Decode);
+        assert_eq!(decode_payment_source(&no_secret, SourceType::STRIPE).unwrap_err().kind, ErrorKind::Decode);
         let wire = read(201, r#"{"data":{"id":"w1","type":"wire_transfers","attributes":{}}}"#).unwrap();
-        assert!(decode_payment_source(&wire, SourceType::WireTransfers).is_ok());
+        assert!(decode_payment_source(&wire, SourceType::parse("wire_transfers").unwrap()).is_ok());
     }
 
     #[test]
@@ -355,12 +361,12 @@ mod tests {
             "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_2"}}]}"#,
         )
         .unwrap();
-        let found = decode_order_payment_source(&made, SourceType::StripePayments).unwrap().unwrap();
+        let found = decode_order_payment_source(&made, SourceType::STRIPE).unwrap().unwrap();
         assert_eq!(found.get("id").unwrap().as_str(), Some("s1"));
         // A source of another type (an older choice) is not the lost one.
-        assert_eq!(decode_order_payment_source(&made, SourceType::AdyenPayments).unwrap(), None);
+        assert_eq!(decode_order_payment_source(&made, SourceType::parse("adyen_payments").unwrap()).unwrap(), None);
         let none = read(200, r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":null}}}}"#).unwrap();
-        assert_eq!(decode_order_payment_source(&none, SourceType::StripePayments).unwrap(), None);
+        assert_eq!(decode_order_payment_source(&none, SourceType::STRIPE).unwrap(), None);
     }
 
     #[test]
@@ -411,7 +417,7 @@ mod tests {
         let place = place_order_request("o1").unwrap();
         assert_eq!(body(&place), parse(r#"{"data":{"type":"orders","id":"o1","attributes":{"_place":true}}}"#).unwrap());
         let (order, ty) = decode_order(&read(200, crate::fixtures::ORDER_WITH_STRIPE_METHOD).unwrap()).unwrap();
-        assert_eq!(ty, Some(SourceType::StripePayments));
+        assert_eq!(ty, Some(SourceType::STRIPE));
         assert_eq!(order.get("id").unwrap().as_str(), Some("eqkykhjlVw"));
     }
 

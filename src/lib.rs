@@ -8,6 +8,9 @@
 //! - a thin browser edge (`browser`, wasm32 only) that sends those requests
 //!   with `fetch` and converts values to and from JavaScript.
 
+/// The table of payment source types and their gateways.
+pub use cl_gateways as gateways;
+
 pub mod api;
 pub mod error;
 pub mod flow;

@@ -1,6 +1,8 @@
 //! Checks on everything that ends up in a URL: the base URL from the caller,
 //! ids from the caller, and the `payment_source_type` from the server.
 
+use cl_gateways::{Gateway, GATEWAYS};
+
 use crate::error::CheckoutError;
 
 /// The origin requests go to, e.g. `https://yourdomain.commercelayer.io`
@@ -87,57 +89,45 @@ pub fn id<'a>(what: &str, value: &'a str) -> Result<&'a str, CheckoutError> {
     }
 }
 
-/// The ten payment source types of Commerce Layer's API; each is also the
-/// path segment of its collection (`POST /api/<type>`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SourceType {
-    AdyenPayments,
-    AxervePayments,
-    BraintreePayments,
-    CheckoutComPayments,
-    ExternalPayments,
-    KlarnaPayments,
-    PaypalPayments,
-    SatispayPayments,
-    StripePayments,
-    WireTransfers,
+/// One of the ten payment source types of Commerce Layer's API (the table
+/// of `cl_gateways`, declared there once); each is also the path segment of
+/// its collection (`POST /api/<type>`).
+#[derive(Clone, Copy, Debug)]
+pub struct SourceType(&'static Gateway);
+
+impl PartialEq for SourceType {
+    fn eq(&self, other: &SourceType) -> bool {
+        self.0.source_type == other.0.source_type
+    }
 }
 
-impl SourceType {
-    pub const ALL: [SourceType; 10] = [
-        SourceType::AdyenPayments,
-        SourceType::AxervePayments,
-        SourceType::BraintreePayments,
-        SourceType::CheckoutComPayments,
-        SourceType::ExternalPayments,
-        SourceType::KlarnaPayments,
-        SourceType::PaypalPayments,
-        SourceType::SatispayPayments,
-        SourceType::StripePayments,
-        SourceType::WireTransfers,
-    ];
+impl Eq for SourceType {}
 
+impl SourceType {
+    /// `stripe_payments`, the one type the module hands to Stripe.js.
+    pub const STRIPE: SourceType = SourceType(&cl_gateways::STRIPE);
+
+    /// Every type, in the API's order.
+    pub fn all() -> impl Iterator<Item = SourceType> {
+        GATEWAYS.iter().map(|g| SourceType(g))
+    }
+
+    /// The type's name, e.g. `stripe_payments`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            SourceType::AdyenPayments => "adyen_payments",
-            SourceType::AxervePayments => "axerve_payments",
-            SourceType::BraintreePayments => "braintree_payments",
-            SourceType::CheckoutComPayments => "checkout_com_payments",
-            SourceType::ExternalPayments => "external_payments",
-            SourceType::KlarnaPayments => "klarna_payments",
-            SourceType::PaypalPayments => "paypal_payments",
-            SourceType::SatispayPayments => "satispay_payments",
-            SourceType::StripePayments => "stripe_payments",
-            SourceType::WireTransfers => "wire_transfers",
-        }
+        self.0.source_type
+    }
+
+    /// What differs for this type's gateway.
+    pub fn gateway(self) -> &'static Gateway {
+        self.0
     }
 
     /// Reads a `payment_source_type` sent by the server. Anything that is not
     /// a plain snake_case word is refused before it can reach a URL, and so is
     /// a well-formed name that is not one of the ten types.
     pub fn parse(value: &str) -> Result<SourceType, CheckoutError> {
-        if let Some(t) = SourceType::ALL.into_iter().find(|t| t.as_str() == value) {
-            return Ok(t);
+        if let Some(g) = cl_gateways::find(value) {
+            return Ok(SourceType(g));
         }
         let plain = !value.is_empty()
             && value.len() <= MAX_ID_LEN
@@ -213,8 +203,18 @@ mod tests {
     }
 
     #[test]
+    fn the_typescript_union_is_the_gateway_table() {
+        let dts = include_str!("browser/types.d.ts");
+        let start = dts.find("export type PaymentSourceType =").unwrap();
+        let union = &dts[start..start + dts[start..].find(';').unwrap()];
+        let named: Vec<&str> = union.split('"').skip(1).step_by(2).collect();
+        let table: Vec<&str> = SourceType::all().map(SourceType::as_str).collect();
+        assert_eq!(named, table, "src/browser/types.d.ts PaymentSourceType must list the gateway table, in order");
+    }
+
+    #[test]
     fn every_known_source_type_round_trips() {
-        for t in SourceType::ALL {
+        for t in SourceType::all() {
             assert_eq!(SourceType::parse(t.as_str()), Ok(t));
         }
     }

@@ -19,29 +19,15 @@ fn json(text: &str) -> JsValue {
     JSON::parse(text).unwrap()
 }
 
-/// Attributes each gateway requires on create (Commerce Layer's schema).
-fn required_attributes(source_type: &str) -> &'static str {
-    match source_type {
-        "axerve_payments" => r#"{"return_url":"https://shop.example/back"}"#,
-        "checkout_com_payments" => r#"{"success_url":"https://shop.example/ok","failure_url":"https://shop.example/ko"}"#,
-        "external_payments" => r#"{"payment_source_token":"tok_external_123"}"#,
-        "paypal_payments" => r#"{"return_url":"https://shop.example/back","cancel_url":"https://shop.example/cancel"}"#,
-        _ => r#"{}"#,
+/// The attributes each gateway requires on create (the gateway table), with test values.
+fn required_attributes(gateway: &cl_checkout::gateways::Gateway) -> JsValue {
+    let o = js_sys::Object::new();
+    for name in gateway.required {
+        let value = if name.ends_with("_url") { "https://shop.example/back" } else { "tok_external_123" };
+        js_sys::Reflect::set(&o, &(*name).into(), &value.into()).unwrap();
     }
+    o.into()
 }
-
-const SOURCE_TYPES: [&str; 10] = [
-    "adyen_payments",
-    "axerve_payments",
-    "braintree_payments",
-    "checkout_com_payments",
-    "external_payments",
-    "klarna_payments",
-    "paypal_payments",
-    "satispay_payments",
-    "stripe_payments",
-    "wire_transfers",
-];
 
 #[wasm_bindgen_test]
 async fn payment_method_is_read_with_one_get() {
@@ -68,10 +54,10 @@ async fn an_order_without_payment_method_gives_null_and_no_post() {
 #[wasm_bindgen_test]
 async fn creates_every_payment_source_type_with_two_requests_cold() {
     let co = checkout(&token(false).await);
-    for source_type in SOURCE_TYPES {
+    for gateway in cl_checkout::gateways::GATEWAYS {
+        let source_type = gateway.source_type;
         let order = fresh_order(&format!(r#"{{"payment_source_type":"{source_type}"}}"#)).await;
-        let source =
-            settle(co.create_payment_source(order.clone().into(), json(required_attributes(source_type)))).await.unwrap();
+        let source = settle(co.create_payment_source(order.clone().into(), required_attributes(gateway))).await.unwrap();
         assert_eq!(prop_str(&source, "type"), source_type);
         assert!(!prop_str(&source, "id").is_empty());
         let requests = requests_for(&order).await;

@@ -76,10 +76,10 @@ fn cases() -> Vec<Case> {
     }
     // From the page: attributes and inputs.
     cases.push(page_case("attributes as an array", || {
-        api::create_payment_source_request(SourceType::StripePayments, "o1", Json::Array(vec![])).map(|_| ())
+        api::create_payment_source_request(SourceType::STRIPE, "o1", Json::Array(vec![])).map(|_| ())
     }));
     cases.push(page_case("attributes as a string", || {
-        api::create_payment_source_request(SourceType::StripePayments, "o1", Json::str(&"x".repeat(100_000))).map(|_| ())
+        api::create_payment_source_request(SourceType::STRIPE, "o1", Json::str(&"x".repeat(100_000))).map(|_| ())
     }));
     cases.push(page_case("hostile payment_source.type", || {
         api::create_customer_payment_source_request(&cps("c1", "../orders", "s1", None)).map(|_| ())
@@ -147,7 +147,7 @@ fn cases() -> Vec<Case> {
         ErrorKind::Decode,
         Box::new(|| {
             let doc = api::read(201, r#"{"data":{"id":"s1","type":"adyen_payments","attributes":{}}}"#)?;
-            api::decode_payment_source(&doc, SourceType::StripePayments).map(|_| ())
+            api::decode_payment_source(&doc, SourceType::STRIPE).map(|_| ())
         }),
     ));
     cases.push((
@@ -155,7 +155,7 @@ fn cases() -> Vec<Case> {
         ErrorKind::Decode,
         Box::new(|| {
             let doc = api::read(201, r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"client_secret":5}}}"#)?;
-            api::decode_payment_source(&doc, SourceType::StripePayments).map(|_| ())
+            api::decode_payment_source(&doc, SourceType::STRIPE).map(|_| ())
         }),
     ));
     cases

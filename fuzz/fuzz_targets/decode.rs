@@ -16,11 +16,11 @@ fuzz_target!(|data: &[u8]| {
     let status = if status % 2 == 0 { 200 } else { 400 + u16::from(status) };
     if let Ok(doc) = api::read(status, &text) {
         let _ = api::decode_payment_method(&doc);
-        let _ = api::decode_payment_source(&doc, SourceType::StripePayments);
+        let _ = api::decode_payment_source(&doc, SourceType::STRIPE);
         let _ = api::decode_available_payment_methods(&doc);
         let _ = api::decode_wallet(&doc);
         let _ = api::decode_order(&doc);
-        let _ = api::decode_order_payment_source(&doc, SourceType::WireTransfers);
+        let _ = api::decode_order_payment_source(&doc, SourceType::parse("wire_transfers").unwrap_or(SourceType::STRIPE));
         let _ = api::decode_customer_payment_source(&doc);
     }
 });

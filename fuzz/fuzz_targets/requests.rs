@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
         assert!(!a.contains(['/', '?', '#', '%', '.']) && !a.is_empty());
         assert!(req.url(&base).starts_with("https://shop.example/api/orders/"));
     }
-    for t in SourceType::ALL {
+    for t in SourceType::all() {
         if let Ok(req) = api::create_payment_source_request(t, a, json::parse(b).unwrap_or(Json::Object(vec![]))) {
             assert!(json::parse(req.body.as_deref().unwrap()).is_ok());
             assert_eq!(req.path, format!("/api/{}", t.as_str()));

@@ -9,7 +9,7 @@ use crate::http::{Request, Response};
 pub use crate::render::JSON_API;
 use crate::render::{check_include, document, invalid_include, list, Query};
 use crate::schema::{schema, FieldType};
-use crate::store::{Key, Rel, Resource, Store, SOURCE_TYPES};
+use crate::store::{Key, Rel, Resource, Store};
 use crate::{stripe, triggers};
 
 /// A Commerce Layer error document.
@@ -57,7 +57,7 @@ pub struct Caller {
 }
 
 pub fn is_source_type(ty: &str) -> bool {
-    SOURCE_TYPES.iter().any(|(t, _)| *t == ty)
+    cl_gateways::find(ty).is_some()
 }
 
 /// Reads `{"data":{...}}`, checking `type` and, on updates, `id` as
@@ -313,19 +313,6 @@ fn line_item<'a>(store: &'a Store, caller: &Caller, id: &str) -> Option<&'a Reso
     visible_order(store, caller, &order.1).map(|_| li)
 }
 
-/// Attributes each gateway needs on create: the schema's `required` ones.
-/// Checkout.com's `token` is left optional: with its Flow integration the
-/// source is created first and `payment_session` starts tokenization.
-fn required_on_create(ty: &str) -> &'static [&'static str] {
-    match ty {
-        "axerve_payments" => &["return_url"],
-        "checkout_com_payments" => &["success_url", "failure_url"],
-        "external_payments" => &["payment_source_token"],
-        "paypal_payments" => &["return_url", "cancel_url"],
-        _ => &[],
-    }
-}
-
 fn create_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: &str, q: &Query) -> Response {
     let data = match read_data(req, ty, None) {
         Ok(d) => d,
@@ -335,7 +322,10 @@ fn create_payment_source(store: &mut Store, req: &Request, caller: &Caller, ty: 
         return r;
     }
     let attrs = attributes(&data);
-    for name in required_on_create(ty) {
+    // What the gateway table says the API requires. (The schema also marks
+    // Checkout.com's `token` required; its Flow integration creates the
+    // source first and tokenizes through `payment_session`.)
+    for name in cl_gateways::find(ty).map_or(&[][..], |g| g.required) {
         if attrs.get(*name).is_none_or(|v| v.is_null() || v == "") {
             return invalid(&format!("{name} - can't be blank"), &format!("/data/attributes/{name}"), "blank");
         }

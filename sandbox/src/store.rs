@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use cl_gateways::GATEWAYS;
 use serde_json::{json, Map, Value};
 
 pub type Key = (String, String); // (type, id)
@@ -154,20 +155,6 @@ pub const PUBLISHABLE_KEY: &str = "pk_test_sbx_51SandboxPublishableKey";
 pub const CUSTOMER: (&str, &str, &str) = ("CustomerA1", "shopper@example.com", "sandbox-password");
 pub const SECOND_CUSTOMER: (&str, &str, &str) = ("CustomerB2", "second@example.com", "sandbox-password-2");
 
-/// Payment source types with the name of their seeded payment method.
-pub const SOURCE_TYPES: [(&str, &str); 10] = [
-    ("adyen_payments", "Adyen"),
-    ("axerve_payments", "Axerve"),
-    ("braintree_payments", "Braintree"),
-    ("checkout_com_payments", "Checkout.com"),
-    ("external_payments", "External gateway"),
-    ("klarna_payments", "Klarna"),
-    ("paypal_payments", "PayPal"),
-    ("satispay_payments", "Satispay"),
-    ("stripe_payments", "Credit card (Stripe)"),
-    ("wire_transfers", "Wire transfer"),
-];
-
 pub fn payment_method_id(source_type: &str) -> String {
     // Stable ids such as "PmStripePa": readable in logs, shaped like CL ids.
     let camel: String = source_type.split('_').map(|w| w[..1].to_uppercase() + &w[1..]).collect();
@@ -303,12 +290,12 @@ impl Store {
             );
             self.insert(c);
         }
-        for (source_type, name) in SOURCE_TYPES {
-            self.seed_payment_method(&payment_method_id(source_type), source_type, name, MARKET_ID);
+        for g in GATEWAYS {
+            self.seed_payment_method(&payment_method_id(g.source_type), g.source_type, g.label, MARKET_ID);
         }
         self.seed_payment_method(CONNECT_PAYMENT_METHOD, "stripe_payments", "Credit card (Stripe Connect)", CONNECT_MARKET_ID);
         let mut orders = Vec::new();
-        for (source_type, _) in SOURCE_TYPES {
+        for source_type in GATEWAYS.map(|g| g.source_type) {
             for customer in [None, Some(CUSTOMER.0)] {
                 let id = self.create_order(Some(source_type), customer, 2);
                 orders.push(json!({"id": id, "payment_source_type": source_type, "market": MARKET_ID,
@@ -566,7 +553,7 @@ mod tests {
     fn payment_method_ids_look_like_commerce_layer_ids() {
         assert_eq!(payment_method_id("stripe_payments"), "PmStripePa");
         assert_eq!(payment_method_id("wire_transfers"), "PmWireTran");
-        let ids: std::collections::HashSet<_> = SOURCE_TYPES.iter().map(|(t, _)| payment_method_id(t)).collect();
+        let ids: std::collections::HashSet<_> = GATEWAYS.iter().map(|g| payment_method_id(g.source_type)).collect();
         assert_eq!(ids.len(), 10);
     }
 

@@ -81,7 +81,7 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
     let (trace, result) = run(&mut cold, vec![Http(200, ORDER_WITH_STRIPE_METHOD), Http(201, STRIPE_PAYMENT_CREATED)]);
     assert_eq!(trace, [get_method, post]);
     let facts = result.unwrap().facts;
-    assert!(facts.contains(&Fact::SourceType("o1".into(), SourceType::StripePayments)));
+    assert!(facts.contains(&Fact::SourceType("o1".into(), SourceType::STRIPE)));
     assert!(facts.contains(&Fact::SourceOrder("eqRZMSaNqM".into(), "o1".into())));
 
     let cases: Vec<Row<&str, ()>> = vec![
@@ -101,7 +101,7 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
         ),
     ];
     for (name, script, expected, outcome) in cases {
-        let mut warm = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::StripePayments), false).unwrap();
+        let mut warm = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::STRIPE), false).unwrap();
         let (trace, result) = run(&mut warm, script);
         assert_eq!(trace, expected, "{name}");
         assert_eq!(result.map(|_| ()).map_err(|e| e.kind), outcome, "{name}");

@@ -1,0 +1,129 @@
+//! The one table of Commerce Layer's payment source types: each is declared
+//! here, once, with what differs per gateway. The module (`cl-checkout`),
+//! its TypeScript types (checked against this table by a test), the
+//! sandbox and the tests all read it; a new type is one entry here.
+#![no_std]
+#![deny(missing_docs)]
+
+/// One payment source type and what its gateway needs.
+#[derive(Debug)]
+pub struct Gateway {
+    /// The JSON:API type, also its collection's path: `POST /api/<source_type>`.
+    pub source_type: &'static str,
+    /// The provider, as a shopper reads it.
+    pub label: &'static str,
+    /// Attributes the API requires when the source is created (the page passes them).
+    pub required: &'static [&'static str],
+    /// What the provider's browser library needs from the created source.
+    pub page_needs: &'static [&'static str],
+    /// What the page sends back (attribute or trigger) to complete the payment before `_place`.
+    pub completes_with: &'static [&'static str],
+}
+
+/// Adyen: Adyen Web (Drop-in or Card).
+pub static ADYEN: Gateway = Gateway {
+    source_type: "adyen_payments",
+    label: "Adyen",
+    required: &[],
+    page_needs: &["public_key", "payment_methods"],
+    completes_with: &["payment_request_data", "_authorize", "payment_request_details", "_details"],
+};
+
+/// Axerve (Fabrick): its hosted payment page.
+pub static AXERVE: Gateway = Gateway {
+    source_type: "axerve_payments",
+    label: "Axerve",
+    required: &["return_url"],
+    page_needs: &["login"],
+    completes_with: &["payment_request_data", "_update"],
+};
+
+/// Braintree: braintree-web Hosted Fields and 3-D Secure.
+pub static BRAINTREE: Gateway = Gateway {
+    source_type: "braintree_payments",
+    label: "Braintree",
+    required: &[],
+    page_needs: &["client_token"],
+    completes_with: &["payment_method_nonce"],
+};
+
+/// Checkout.com: card tokenized in the page, 3-D Secure by redirect.
+pub static CHECKOUT_COM: Gateway = Gateway {
+    source_type: "checkout_com_payments",
+    label: "Checkout.com",
+    required: &["success_url", "failure_url"],
+    page_needs: &["public_key", "payment_session"],
+    completes_with: &["token", "_authorize", "_details"],
+};
+
+/// A gateway of the merchant's own, behind Commerce Layer's external gateway.
+pub static EXTERNAL: Gateway = Gateway {
+    source_type: "external_payments",
+    label: "External gateway",
+    required: &["payment_source_token"],
+    page_needs: &[],
+    completes_with: &[],
+};
+
+/// Klarna Payments.
+pub static KLARNA: Gateway = Gateway {
+    source_type: "klarna_payments",
+    label: "Klarna",
+    required: &[],
+    page_needs: &["client_token", "payment_methods", "session_id"],
+    completes_with: &["auth_token"],
+};
+
+/// PayPal: approval by redirect.
+pub static PAYPAL: Gateway = Gateway {
+    source_type: "paypal_payments",
+    label: "PayPal",
+    required: &["return_url", "cancel_url"],
+    page_needs: &["approval_url"],
+    completes_with: &["paypal_payer_id"],
+};
+
+/// Satispay: approval in its app, by redirect.
+pub static SATISPAY: Gateway = Gateway {
+    source_type: "satispay_payments",
+    label: "Satispay",
+    required: &[],
+    page_needs: &["payment_url"],
+    completes_with: &["_refresh"],
+};
+
+/// Stripe: the Payment Element and a PaymentIntent.
+pub static STRIPE: Gateway = Gateway {
+    source_type: "stripe_payments",
+    label: "Credit card (Stripe)",
+    required: &[],
+    page_needs: &["client_secret", "publishable_key", "connected_account"],
+    completes_with: &[],
+};
+
+/// A bank transfer: nothing to complete in the page.
+pub static WIRE_TRANSFER: Gateway =
+    Gateway { source_type: "wire_transfers", label: "Wire transfer", required: &[], page_needs: &[], completes_with: &[] };
+
+/// Every payment source type of Commerce Layer's API, in the API's order.
+pub static GATEWAYS: [&Gateway; 10] =
+    [&ADYEN, &AXERVE, &BRAINTREE, &CHECKOUT_COM, &EXTERNAL, &KLARNA, &PAYPAL, &SATISPAY, &STRIPE, &WIRE_TRANSFER];
+
+/// The gateway of `source_type`, if it is one of the ten.
+pub fn find(source_type: &str) -> Option<&'static Gateway> {
+    GATEWAYS.iter().copied().find(|g| g.source_type == source_type)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_distinct_types_found_by_name() {
+        for (i, g) in GATEWAYS.iter().enumerate() {
+            assert!(GATEWAYS.iter().skip(i + 1).all(|other| other.source_type != g.source_type));
+            assert_eq!(find(g.source_type).map(|f| f.label), Some(g.label));
+        }
+        assert!(find("bitcoin_payments").is_none());
+    }
+}

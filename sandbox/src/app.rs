@@ -8,8 +8,8 @@ use serde_json::{json, Value};
 
 use crate::api::{self, error, Caller, JSON_API};
 use crate::http::{Delivery, Request, Response};
-use crate::store::{Fault, FaultKind, Store, TokenInfo, CLIENT_ID, CONNECT_MARKET_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
-use crate::{cors, oauth, redact, stripe};
+use crate::store::{Store, TokenInfo, CLIENT_ID, CONNECT_MARKET_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
+use crate::{cors, faults, oauth, redact, stripe};
 
 pub type Shared = Arc<Mutex<Store>>;
 
@@ -42,31 +42,16 @@ fn route(shared: &Shared, req: &Request) -> Response {
         return admin(shared, req, &segments[1..]);
     }
     // Faults apply to the emulated services, never to the admin routes.
-    let fault = take_fault(shared, req);
-    if let Some(FaultKind::Delay(ms)) = &fault {
-        std::thread::sleep(Duration::from_millis(*ms));
-    }
-    match fault {
-        Some(FaultKind::Drop) => return Response { fault: Delivery::Drop, ..Response::empty(200) },
-        Some(FaultKind::Status { status, html, retry_after, body }) => {
-            let mut resp = if let Some(body) = body {
-                Response::new(status, JSON_API, body)
-            } else if html {
-                let body = format!(
-                    "<html><head><title>{status}</title></head><body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>"
-                );
-                Response::new(status, "text/html", body)
-            } else {
-                error(status, "SANDBOX_FAULT", "Injected fault", "The sandbox was told to fail this request", None, None)
-            };
-            if let Some(secs) = retry_after {
-                resp = resp.header("Retry-After", secs.to_string());
+    let fault = faults::take(&mut shared.lock().unwrap_or_else(|p| p.into_inner()), req);
+    let delivery = match faults::plan(fault) {
+        faults::Plan::Answer(resp) => {
+            if resp.fault == Delivery::Normal {
+                log(shared, req, resp.status);
             }
-            log(shared, req, status);
             return resp;
         }
-        _ => {}
-    }
+        faults::Plan::Run(delivery) => delivery,
+    };
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
     let mut resp = match segments.as_slice() {
         ["oauth", "token"] if req.method == "POST" => oauth::token(&mut store, req),
@@ -81,11 +66,7 @@ fn route(shared: &Shared, req: &Request) -> Response {
     };
     drop(store);
     log(shared, req, resp.status);
-    match fault {
-        Some(FaultKind::DropAfter) => resp.fault = Delivery::CutAfterStatus,
-        Some(FaultKind::Truncate) => resp.fault = Delivery::Truncate,
-        _ => {}
-    }
+    resp.fault = delivery;
     resp
 }
 
@@ -183,20 +164,6 @@ fn rate_limit(store: &mut Store) -> Option<Response> {
     )
 }
 
-fn take_fault(shared: &Shared, req: &Request) -> Option<FaultKind> {
-    let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
-    let i = store.faults.iter().position(|f| {
-        f.remaining > 0
-            && req.path.starts_with(&f.path_prefix)
-            && f.method.as_ref().is_none_or(|m| m.eq_ignore_ascii_case(&req.method))
-    })?;
-    let fault = &mut store.faults[i];
-    fault.remaining -= 1;
-    let kind = fault.kind.clone();
-    store.faults.retain(|f| f.remaining > 0);
-    Some(kind)
-}
-
 /// Logs a request with its secrets masked (`crate::redact`): card data,
 /// client secrets, passwords and tokens never reach the log.
 fn log(shared: &Shared, req: &Request, status: u16) {
@@ -265,7 +232,7 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
             )
         }
         ("POST", ["faults"]) => {
-            let Some(fault) = parse_fault(&body) else {
+            let Some(fault) = faults::parse(&body) else {
                 return bad("expected {path, fault: delay|status|drop|drop_after|truncate, method?, status?, html?, delay_ms?, retry_after?, times?}");
             };
             store.faults.push(fault);
@@ -336,27 +303,4 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
         },
         _ => json_response(404, json!({"error": "unknown sandbox route"})),
     }
-}
-
-fn parse_fault(body: &Value) -> Option<Fault> {
-    let path = body.get("path")?.as_str()?.to_string();
-    let kind = match body.get("fault")?.as_str()? {
-        "delay" => FaultKind::Delay(body.get("delay_ms").and_then(Value::as_u64).unwrap_or(1000)),
-        "status" => FaultKind::Status {
-            status: body.get("status").and_then(Value::as_u64).unwrap_or(502) as u16,
-            html: body.get("html").and_then(Value::as_bool).unwrap_or(false),
-            retry_after: body.get("retry_after").and_then(Value::as_u64),
-            body: body.get("body").and_then(Value::as_str).map(str::to_string),
-        },
-        "drop" => FaultKind::Drop,
-        "drop_after" => FaultKind::DropAfter,
-        "truncate" => FaultKind::Truncate,
-        _ => return None,
-    };
-    Some(Fault {
-        method: body.get("method").and_then(Value::as_str).map(str::to_string),
-        path_prefix: path,
-        kind,
-        remaining: body.get("times").and_then(Value::as_u64).unwrap_or(1) as u32,
-    })
 }

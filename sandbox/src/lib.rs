@@ -5,6 +5,7 @@ pub mod api;
 pub mod app;
 pub mod conformance;
 pub mod cors;
+pub mod faults;
 pub mod http;
 pub mod oauth;
 pub mod redact;

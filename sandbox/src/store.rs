@@ -84,32 +84,6 @@ pub struct PaymentIntent {
     pub account: Option<String>,
 }
 
-/// A fault armed through `POST /sandbox/faults`.
-#[derive(Clone, Debug)]
-pub struct Fault {
-    pub method: Option<String>,
-    pub path_prefix: String,
-    pub kind: FaultKind,
-    pub remaining: u32,
-}
-
-#[derive(Clone, Debug)]
-pub enum FaultKind {
-    Delay(u64),
-    /// Answers `status` without running the request: a JSON:API error, an
-    /// HTML page from a "proxy", or `body` verbatim.
-    Status {
-        status: u16,
-        html: bool,
-        retry_after: Option<u64>,
-        body: Option<String>,
-    },
-    Drop,
-    /// Runs the request, then cuts the answer after its status line.
-    DropAfter,
-    Truncate,
-}
-
 pub struct Config {
     pub token_ttl_secs: u64,
     /// API requests allowed per 10-second window; 0 is unlimited.
@@ -127,7 +101,7 @@ pub struct Store {
     /// Refresh token → customer id.
     pub refresh_tokens: HashMap<String, String>,
     pub intents: HashMap<String, PaymentIntent>,
-    pub faults: Vec<Fault>,
+    pub faults: Vec<crate::faults::Fault>,
     pub log: Vec<Value>,
     pub config: Config,
     pub rate_window: (Instant, u32),

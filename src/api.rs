@@ -24,7 +24,9 @@ pub fn read(status: u16, body: &str) -> Result<Document, CheckoutError> {
 /// The order's payment method, with its source type already checked.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PaymentMethod {
+    /// The type its payment sources have.
     pub source_type: SourceType,
+    /// The payment method, flattened.
     pub resource: Json,
 }
 
@@ -59,6 +61,7 @@ pub fn payment_method_request(order_id: &str) -> Result<ApiRequest, CheckoutErro
     order_with_only(order_id, "payment_method")
 }
 
+/// The order's payment method (`None` when it has none), its type checked.
 pub fn decode_payment_method(doc: &Document) -> Result<Option<PaymentMethod>, CheckoutError> {
     check_identity(&doc.data, ORDERS)?;
     if !doc.has_linkage("payment_method") {
@@ -106,6 +109,7 @@ pub fn create_payment_source_request(
     Ok(ApiRequest::new(Method::Post, &[source_type.as_str()]).body(body.to_json_string()))
 }
 
+/// The created payment source (a Stripe one must carry a client secret).
 pub fn decode_payment_source(doc: &Document, source_type: SourceType) -> Result<Json, CheckoutError> {
     decode_payment_source_json(doc.single(source_type.as_str())?, source_type)
 }
@@ -138,10 +142,12 @@ pub fn decode_order_payment_source(doc: &Document, source_type: SourceType) -> R
     decode_payment_source_json(source, source_type).map(Some)
 }
 
+/// GET the payment methods the order may use.
 pub fn available_payment_methods_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     order_with_only(order_id, "available_payment_methods")
 }
 
+/// The payment methods the order may use.
 pub fn decode_available_payment_methods(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
     check_identity(&doc.data, ORDERS)?;
     doc.related("available_payment_methods", PAYMENT_METHODS)
@@ -173,16 +179,19 @@ pub fn order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     Ok(order_path(Method::Get, order_id)?.query("include", "line_items,payment_method,payment_source"))
 }
 
+/// PATCH `_save_payment_source_to_customer_wallet`, answered with the wallet.
 pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     let req = order_path(Method::Patch, order_id)?.query("include", "available_customer_payment_sources");
     let attrs = Json::object([("_save_payment_source_to_customer_wallet", Json::Bool(true))]);
     Ok(req.body(order_patch(order_id, Some(attrs), None)))
 }
 
+/// GET the customer's saved payment sources for the order.
 pub fn wallet_sources_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     order_with_only(order_id, "available_customer_payment_sources")
 }
 
+/// The customer payment sources of a wallet answer.
 pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
     check_identity(&doc.data, ORDERS)?;
     doc.related("available_customer_payment_sources", CUSTOMER_PAYMENT_SOURCES)
@@ -207,14 +216,21 @@ pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> 
 /// What `createCustomerPaymentSource` takes, already read from JavaScript.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerPaymentSourceInput {
+    /// The customer whose wallet gets the source.
     pub customer_id: String,
+    /// The saved source's type.
     pub payment_source_type: String,
+    /// The saved source's id.
     pub payment_source_id: String,
+    /// An external identifier.
     pub reference: Option<String>,
+    /// The system the reference comes from.
     pub reference_origin: Option<String>,
+    /// Key-value pairs kept with the source.
     pub metadata: Option<Json>,
 }
 
+/// POST `/api/customer_payment_sources`.
 pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput) -> Result<ApiRequest, CheckoutError> {
     let customer = validate::id("customer_id", &input.customer_id)?;
     let source_type = SourceType::parse(&input.payment_source_type).map_err(|_| {
@@ -252,6 +268,7 @@ pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput
     Ok(ApiRequest::new(Method::Post, &[CUSTOMER_PAYMENT_SOURCES]).body(body.to_json_string()))
 }
 
+/// The created customer payment source.
 pub fn decode_customer_payment_source(doc: &Document) -> Result<Json, CheckoutError> {
     doc.single(CUSTOMER_PAYMENT_SOURCES)
 }

@@ -2,6 +2,7 @@
 
 use crate::json::{self, Json, ParseError};
 
+/// What kind of failure a [`CheckoutError`] is (JavaScript's `err.kind`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorKind {
     /// The API answered with an error status (the `errors` array says why).
@@ -25,6 +26,7 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// The name JavaScript sees, e.g. `invalid_input`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Api => "api",
@@ -44,15 +46,22 @@ impl ErrorKind {
 /// string (Commerce Layer sends one), missing members are `None`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ApiErrorObject {
+    /// The API's error code, e.g. `VALIDATION_ERROR`.
     pub code: Option<String>,
+    /// A short summary.
     pub title: Option<String>,
+    /// What went wrong.
     pub detail: Option<String>,
+    /// The HTTP status, as a string.
     pub status: Option<String>,
+    /// Where: `{ pointer }` into the request document.
     pub source: Option<Json>,
+    /// More about it, e.g. `{ error: "blank" }`.
     pub meta: Option<Json>,
 }
 
 impl ApiErrorObject {
+    /// As JavaScript sees it.
     pub fn to_json(&self) -> Json {
         let text = |v: &Option<String>| v.as_deref().map_or(Json::Null, Json::str);
         Json::object([
@@ -91,13 +100,18 @@ impl ApiErrorObject {
 pub struct StripeDetails {
     /// Stripe's error `type`, e.g. `card_error`.
     pub error_type: Option<String>,
+    /// Stripe's error code, e.g. `card_declined`.
     pub code: Option<String>,
+    /// Why the bank declined, e.g. `insufficient_funds`.
     pub decline_code: Option<String>,
+    /// Stripe's message, fit for the shopper.
     pub message: Option<String>,
+    /// The PaymentIntent's status when the error came.
     pub payment_intent_status: Option<String>,
 }
 
 impl StripeDetails {
+    /// As JavaScript sees it (`err.stripe`).
     pub fn to_json(&self) -> Json {
         let text = |v: &Option<String>| v.as_deref().map_or(Json::Null, |s| Json::String(redact(s)));
         Json::object([
@@ -110,25 +124,40 @@ impl StripeDetails {
     }
 }
 
+/// The one error type: every failure reaches JavaScript as one of these.
 #[derive(Clone, Debug, PartialEq)]
 pub struct CheckoutError {
+    /// What kind of failure.
     pub kind: ErrorKind,
+    /// What happened and what to do, with no secret in it.
     pub message: String,
     /// The HTTP status, when an answer arrived.
     pub status: Option<u16>,
+    /// The API's `errors[]`, normalised.
     pub errors: Vec<ApiErrorObject>,
+    /// What Stripe.js said, for kind `stripe`.
     pub stripe: Option<Box<StripeDetails>>,
 }
 
+/// The message, as `err.message` reads in JavaScript.
+impl std::fmt::Display for CheckoutError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
 impl CheckoutError {
+    /// An error with no HTTP status or details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         CheckoutError { kind, message: message.into(), status: None, errors: Vec::new(), stripe: None }
     }
 
+    /// The caller passed something unusable; nothing was sent.
     pub fn invalid_input(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
     }
 
+    /// A success answer that is not what was expected.
     pub fn decode(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Decode, message)
     }
@@ -227,19 +256,15 @@ pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError
 
 /// Appends a decimal number without pulling in the formatting machinery.
 pub fn push_number(out: &mut String, n: u16) {
-    let mut digits = [0u8; 5];
-    let mut len = 0;
-    let mut rest = n;
-    loop {
-        digits[len] = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
+    let mut place = 10_000u16;
+    let mut started = false;
+    while place > 0 {
+        let digit = (n / place % 10) as u8;
+        if digit != 0 || started || place == 1 {
+            out.push(char::from(b'0' + digit));
+            started = true;
         }
-    }
-    for &d in digits[..len].iter().rev() {
-        out.push(d as char);
+        place /= 10;
     }
 }
 

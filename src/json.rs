@@ -8,18 +8,25 @@
 /// and the limit keeps the recursive parser and converters off the stack's edge.
 pub const MAX_DEPTH: usize = 64;
 
+/// A JSON value.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Json {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
     /// The number's JSON text, already checked against the JSON grammar.
     Number(String),
+    /// A string.
     String(String),
+    /// An array.
     Array(Vec<Json>),
+    /// An object, its members in their order.
     Object(Vec<(String, Json)>),
 }
 
 impl Json {
+    /// A JSON string.
     pub fn str(s: &str) -> Json {
         Json::String(s.to_string())
     }
@@ -29,6 +36,7 @@ impl Json {
         Json::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
     }
 
+    /// The member `key` of an object.
     pub fn get(&self, key: &str) -> Option<&Json> {
         match self {
             Json::Object(pairs) => pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v),
@@ -36,6 +44,7 @@ impl Json {
         }
     }
 
+    /// The text of a string.
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Json::String(s) => Some(s),
@@ -43,6 +52,7 @@ impl Json {
         }
     }
 
+    /// The items of an array.
     pub fn as_array(&self) -> Option<&[Json]> {
         match self {
             Json::Array(items) => Some(items),
@@ -50,6 +60,7 @@ impl Json {
         }
     }
 
+    /// Whether this is an object.
     pub fn is_object(&self) -> bool {
         matches!(self, Json::Object(_))
     }
@@ -64,6 +75,7 @@ impl Json {
         }
     }
 
+    /// The JSON text.
     pub fn to_json_string(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
@@ -104,7 +116,6 @@ impl Json {
 }
 
 fn write_string(s: &str, out: &mut String) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     for c in s.chars() {
         match c {
@@ -115,8 +126,9 @@ fn write_string(s: &str, out: &mut String) {
             '\t' => out.push_str("\\t"),
             c if (c as u32) < 0x20 => {
                 out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
+                for nibble in [(c as u32) >> 4, (c as u32) & 15] {
+                    out.push(char::from_digit(nibble, 16).unwrap_or('0'));
+                }
             }
             c => out.push(c),
         }
@@ -135,6 +147,13 @@ pub enum ParseError {
     Invalid(usize),
 }
 
+/// Parses JSON text, refusing documents nested deeper than [`MAX_DEPTH`].
+///
+/// ```
+/// use cl_checkout::json::{parse, Json, ParseError};
+/// assert_eq!(parse(r#"{"a":[1]}"#).unwrap().get("a"), Some(&Json::Array(vec![Json::Number("1".into())])));
+/// assert_eq!(parse(r#"{"a":"#), Err(ParseError::Truncated));
+/// ```
 pub fn parse(text: &str) -> Result<Json, ParseError> {
     let mut p = Parser { bytes: text.as_bytes(), text, pos: 0 };
     p.skip_ws();
@@ -188,7 +207,7 @@ impl Parser<'_> {
                 Ok(value)
             }
             // A prefix of the word at the very end is a cut-off body.
-            _ if word.as_bytes().starts_with(&self.bytes[self.pos..]) => Err(ParseError::Truncated),
+            _ if word.as_bytes().starts_with(self.bytes.get(self.pos..).unwrap_or_default()) => Err(ParseError::Truncated),
             _ => Err(ParseError::Invalid(self.pos)),
         }
     }

@@ -10,6 +10,7 @@ use crate::json::Json;
 
 /// A success document: `data` plus an index of `included` by (type, id).
 pub struct Document {
+    /// The primary data.
     pub data: Json,
     included: Vec<Json>,
 }
@@ -20,11 +21,13 @@ struct Index<'a>(Vec<((&'a str, &'a str), &'a Json)>);
 
 impl<'a> Index<'a> {
     fn get(&self, key: &(&str, &str)) -> Option<&'a Json> {
-        self.0.binary_search_by(|(k, _)| k.cmp(key)).ok().map(|i| self.0[i].1)
+        let i = self.0.binary_search_by(|(k, _)| k.cmp(key)).ok()?;
+        self.0.get(i).map(|entry| entry.1)
     }
 }
 
 impl Document {
+    /// Reads a parsed body as a JSON:API success document.
     pub fn from_json(mut doc: Json) -> Result<Document, CheckoutError> {
         let Json::Object(pairs) = &mut doc else {
             return Err(CheckoutError::decode("The response is JSON but not a JSON:API document (not an object)."));

@@ -7,6 +7,16 @@
 //!   Stripe handoff's decisions, tested natively;
 //! - a thin browser edge (`browser`, wasm32 only) that sends those requests
 //!   with `fetch` and converts values to and from JavaScript.
+//!
+//! House rules of the core: every public item is documented; code that
+//! handles data from outside (the server, the page) may not `unwrap`,
+//! `expect`, index or slice unchecked, or panic: in the release build a
+//! panic is a bare trap.
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic, clippy::unreachable)
+)]
 
 /// The table of payment source types and their gateways.
 pub use cl_gateways as gateways;

@@ -3,16 +3,22 @@
 
 use crate::validate::BaseUrl;
 
+/// The JSON:API media type, for `Accept` and `Content-Type`.
 pub const JSON_API: &str = "application/vnd.api+json";
 
+/// The HTTP methods the module uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// Reads.
     Get,
+    /// Creates.
     Post,
+    /// Updates and triggers.
     Patch,
 }
 
 impl Method {
+    /// The method's name.
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",
@@ -27,17 +33,21 @@ impl Method {
     }
 }
 
+/// A request of the API, as data.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiRequest {
+    /// The HTTP method.
     pub method: Method,
     /// Starts with `/api/`; built only from validated segments.
     pub path: String,
+    /// Query parameters (fixed strings of this crate).
     pub query: Vec<(&'static str, &'static str)>,
     /// The JSON:API document to send, if any.
     pub body: Option<String>,
 }
 
 impl ApiRequest {
+    /// `/api/<segments joined by />`; the segments must be validated already.
     pub fn new(method: Method, segments: &[&str]) -> ApiRequest {
         let mut path = String::from("/api");
         for s in segments {
@@ -47,11 +57,13 @@ impl ApiRequest {
         ApiRequest { method, path, query: Vec::new(), body: None }
     }
 
+    /// Adds a query parameter.
     pub fn query(mut self, key: &'static str, value: &'static str) -> ApiRequest {
         self.query.push((key, value));
         self
     }
 
+    /// Sets the JSON:API document to send.
     pub fn body(mut self, body: String) -> ApiRequest {
         self.body = Some(body);
         self

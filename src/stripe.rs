@@ -15,6 +15,7 @@ pub enum Next {
     Fail,
 }
 
+/// What a PaymentIntent status means for the order.
 pub fn next_step(status: &str) -> Next {
     match status {
         "requires_capture" | "succeeded" => Next::Place,
@@ -39,7 +40,9 @@ const RETURN_PARAMS: [&str; 3] = ["payment_intent", "payment_intent_client_secre
 /// URL without Stripe's parameters (to put back in the address bar).
 #[derive(Debug, PartialEq)]
 pub struct Return {
+    /// The intent's client secret, only ever handed to Stripe.js.
     pub client_secret: String,
+    /// The URL without Stripe's parameters.
     pub clean_url: String,
 }
 

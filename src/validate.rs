@@ -55,6 +55,7 @@ impl BaseUrl {
         Ok(BaseUrl(origin))
     }
 
+    /// The origin, e.g. `https://yourdomain.commercelayer.io`.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -125,6 +126,12 @@ impl SourceType {
     /// Reads a `payment_source_type` sent by the server. Anything that is not
     /// a plain snake_case word is refused before it can reach a URL, and so is
     /// a well-formed name that is not one of the ten types.
+    ///
+    /// ```
+    /// use cl_checkout::validate::SourceType;
+    /// assert_eq!(SourceType::parse("stripe_payments"), Ok(SourceType::STRIPE));
+    /// assert!(SourceType::parse("../orders").is_err());
+    /// ```
     pub fn parse(value: &str) -> Result<SourceType, CheckoutError> {
         if let Some(g) = cl_gateways::find(value) {
             return Ok(SourceType(g));

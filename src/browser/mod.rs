@@ -87,6 +87,7 @@ pub struct Checkout {
 
 #[wasm_bindgen]
 impl Checkout {
+    /// Validates the options; throws a `CheckoutError` for bad ones.
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Result<Checkout, JsValue> {
         read_options(&options).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
@@ -129,6 +130,7 @@ impl Checkout {
         })
     }
 
+    /// The payment methods the order may use.
     #[wasm_bindgen(js_name = availablePaymentMethods, unchecked_return_type = "Promise<PaymentMethod[]>")]
     pub fn available_payment_methods(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
         self.run(|me| Ok(Box::new(Single::available_payment_methods(&arg_string(&order_id, "order id")?, me.refreshable())?)))
@@ -155,6 +157,7 @@ impl Checkout {
         self.run(|me| Ok(Box::new(Single::save_to_wallet(&arg_string(&order_id, "order id")?, me.refreshable())?)))
     }
 
+    /// The customer's saved payment sources.
     #[wasm_bindgen(js_name = walletSources, unchecked_return_type = "Promise<CustomerPaymentSource[]>")]
     pub fn wallet_sources(&self, #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue) -> Promise {
         self.run(|me| Ok(Box::new(Single::wallet_sources(&arg_string(&order_id, "order id")?, me.refreshable())?)))
@@ -174,6 +177,7 @@ impl Checkout {
         })
     }
 
+    /// Saves a payment source to a customer's wallet.
     #[wasm_bindgen(js_name = createCustomerPaymentSource, unchecked_return_type = "Promise<CustomerPaymentSource>")]
     pub fn create_customer_payment_source(
         &self,

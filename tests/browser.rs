@@ -472,3 +472,14 @@ async fn a_proto_key_from_the_server_stays_plain_data() {
     assert!(prop(&pm, "polluted").is_undefined());
     assert!(prop(&js_sys::Object::new().into(), "polluted").is_undefined());
 }
+
+#[wasm_bindgen_test]
+async fn an_order_placed_asynchronously_is_waited_for_until_placed() {
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers","place_async":true}"#).await;
+    let co = checkout(&token(false).await);
+    settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap();
+    let placed = settle(co.place_order(order.clone().into())).await.unwrap();
+    assert_eq!(prop_str(&placed, "status"), "placed");
+    let gets = requests_for(&order).await.into_iter().filter(|(m, _)| m == "GET").count();
+    assert!(gets >= 2, "the placing order was read again: {gets}");
+}

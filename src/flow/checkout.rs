@@ -3,7 +3,7 @@
 //! placed once whatever the write answers ([`Place`]).
 
 use super::call::{Call, Step};
-use super::{Action, Event, Fact, Finished, Flow};
+use super::{unexpected, Action, Event, Fact, Finished, Flow};
 use crate::api::{self, CustomerPaymentSourceInput};
 use crate::error::{CheckoutError, ErrorKind};
 use crate::json::Json;
@@ -214,14 +214,24 @@ enum PlaceState {
     Placing(Call),
     /// `_place` was refused: is the order placed already?
     Rereading(Call, CheckoutError),
+    /// The order is `placing` (asynchronous placing): waiting to read it again.
+    Waiting(Finished),
+    /// Reading a `placing` order again.
+    Polling(Call, Finished),
 }
+
+/// Waits between reads of a `placing` order: about 15 s in all, then the
+/// order is returned as it is (`placing`: it will be placed, nothing to pay again).
+const PLACING_WAITS_MS: [u32; 5] = [500, 1000, 2000, 4000, 8000];
 
 /// `placeOrder`: an order already placed (another tab, a double submit) is
 /// the result, never an error. A refusal of `_place` (401 for storefront
-/// tokens on a placed order, 422 otherwise) re-reads the order.
+/// tokens on a placed order, 422 otherwise) re-reads the order; an order
+/// answered `placing` (`place_async`) is read again until it is placed.
 pub struct Place {
     order_id: String,
     refreshable: bool,
+    polls: usize,
     state: PlaceState,
 }
 
@@ -229,18 +239,39 @@ impl Place {
     /// Places `order_id`.
     pub fn new(order_id: &str, refreshable: bool) -> Result<Place, CheckoutError> {
         let call = Call::new(api::place_order_request(order_id)?, refreshable);
-        Ok(Place { order_id: order_id.to_string(), refreshable, state: PlaceState::Placing(call) })
+        Ok(Place { order_id: order_id.to_string(), refreshable, polls: 0, state: PlaceState::Placing(call) })
+    }
+
+    /// An order read after `_place`: done, or `placing` and worth another look.
+    fn settled(&mut self, found: Finished) -> Action {
+        let placing = found.value.get("status").and_then(Json::as_str) == Some("placing");
+        match PLACING_WAITS_MS.get(self.polls) {
+            Some(ms) if placing => {
+                self.polls += 1;
+                self.state = PlaceState::Waiting(found);
+                Action::Wait(*ms)
+            }
+            _ => Action::Done(Ok(found)),
+        }
+    }
+
+    fn read(&mut self, then: impl FnOnce(Call) -> PlaceState) -> Result<Action, CheckoutError> {
+        let call = Call::new(api::order_request(&self.order_id)?, self.refreshable);
+        let first = call.start();
+        self.state = then(call);
+        Ok(first)
     }
 }
 
 fn is_placed(order: &Json) -> bool {
-    matches!(order.get("status").and_then(Json::as_str), Some("placed" | "approved"))
+    matches!(order.get("status").and_then(Json::as_str), Some("placed" | "approved" | "placing"))
 }
 
 impl Flow for Place {
     fn start(&mut self) -> Action {
         match &self.state {
-            PlaceState::Placing(call) | PlaceState::Rereading(call, _) => call.start(),
+            PlaceState::Placing(call) | PlaceState::Rereading(call, _) | PlaceState::Polling(call, _) => call.start(),
+            PlaceState::Waiting(_) => Action::Done(Err(unexpected())),
         }
     }
 
@@ -248,16 +279,14 @@ impl Flow for Place {
         match &mut self.state {
             PlaceState::Placing(call) => match call.handle(event) {
                 Step::Act(action) => action,
-                Step::Answered(Ok(doc)) => Action::Done(order(&doc, &self.order_id)),
-                Step::Answered(Err(e)) if e.kind == ErrorKind::Api => match api::order_request(&self.order_id) {
-                    Ok(req) => {
-                        let call = Call::new(req, self.refreshable);
-                        let first = call.start();
-                        self.state = PlaceState::Rereading(call, e);
-                        first
-                    }
-                    Err(_) => Action::Done(Err(e)),
+                Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
+                    Ok(found) => self.settled(found),
+                    Err(e) => Action::Done(Err(e)),
                 },
+                Step::Answered(Err(e)) if e.kind == ErrorKind::Api => {
+                    let refused = e.clone();
+                    self.read(|call| PlaceState::Rereading(call, refused)).unwrap_or(Action::Done(Err(e)))
+                }
                 Step::Answered(Err(e)) => Action::Done(Err(e)),
             },
             PlaceState::Rereading(call, refused) => {
@@ -265,10 +294,32 @@ impl Flow for Place {
                 match call.handle(event) {
                     Step::Act(action) => action,
                     Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
-                        Ok(found) if is_placed(&found.value) => Action::Done(Ok(found)),
+                        Ok(found) if is_placed(&found.value) => self.settled(found),
                         _ => Action::Done(Err(refused)),
                     },
                     Step::Answered(Err(_)) => Action::Done(Err(refused)),
+                }
+            }
+            PlaceState::Waiting(last) => {
+                let last = last.clone();
+                match event {
+                    Event::Waited => {
+                        let fallback = last.clone();
+                        self.read(|call| PlaceState::Polling(call, last)).unwrap_or(Action::Done(Ok(fallback)))
+                    }
+                    _ => Action::Done(Err(unexpected())),
+                }
+            }
+            PlaceState::Polling(call, last) => {
+                let last = last.clone();
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
+                        Ok(found) => self.settled(found),
+                        Err(_) => Action::Done(Ok(last)),
+                    },
+                    // The order is placing: a failed look is no reason to fail the shopper.
+                    Step::Answered(Err(_)) => Action::Done(Ok(last)),
                 }
             }
         }

@@ -12,6 +12,7 @@ use crate::validate::SourceType;
 
 const PENDING: &str = r#"{"data":{"id":"o1","type":"orders","attributes":{"status":"pending"}}}"#;
 const PLACED: &str = r#"{"data":{"id":"o1","type":"orders","attributes":{"status":"placed"}}}"#;
+const PLACING: &str = r#"{"data":{"id":"o1","type":"orders","attributes":{"status":"placing"}}}"#;
 const EXPIRED: &str = r#"{"errors":[{"code":"INVALID_TOKEN","status":"401"}]}"#;
 const REFUSED: &str = r#"{"errors":[{"code":"UNAUTHORIZED","status":"401"}]}"#;
 const INVALID: &str = r#"{"errors":[{"code":"VALIDATION_ERROR","status":"422"}]}"#;
@@ -128,6 +129,32 @@ fn an_order_is_placed_once_whatever_the_write_answers() {
             vec![place, get, "wait 300", get, "wait 600", get],
             Err(401),
         ),
+        (
+            "placing, then placed",
+            vec![Http(200, PLACING), Http(200, PLACING), Http(200, PLACED)],
+            vec![place, "wait 500", get, "wait 1000", get],
+            Ok("placed"),
+        ),
+        (
+            "refused while placing",
+            vec![Http(401, REFUSED), Http(200, PLACING), Http(200, PLACED)],
+            vec![place, get, "wait 500", get],
+            Ok("placed"),
+        ),
+        (
+            "placing too long: the order as it is, not an error",
+            vec![
+                Http(200, PLACING),
+                Http(200, PLACING),
+                Http(200, PLACING),
+                Http(200, PLACING),
+                Http(200, PLACING),
+                Http(200, PLACING),
+            ],
+            vec![place, "wait 500", get, "wait 1000", get, "wait 2000", get, "wait 4000", get, "wait 8000", get],
+            Ok("placing"),
+        ),
+        ("placing, a look fails", vec![Http(200, PLACING), Http(404, "{}")], vec![place, "wait 500", get], Ok("placing")),
     ];
     for (name, script, expected, outcome) in cases {
         let mut flow = Place::new("o1", false).unwrap();

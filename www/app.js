@@ -89,6 +89,18 @@ function busy(on, text = "") {
 function showDone(order) {
   $("done-number").textContent = `#${order.number}`;
   $("done-detail").textContent = order.payment_status === "authorized" ? "Your payment is authorized." : `Payment status: ${order.payment_status}.`;
+  reveal();
+}
+
+/** A payment that may still complete: no "pay again", the order is placed when it does. */
+function showPending() {
+  $("done-title").textContent = "Payment in progress";
+  $("done-placed").textContent = "Your payment is being processed. There is no need to pay again: we confirm your order as soon as it completes.";
+  $("done-detail").textContent = "";
+  reveal();
+}
+
+function reveal() {
   ui.main.hidden = true;
   $("done").hidden = false;
   $("done-title").focus();
@@ -139,7 +151,7 @@ async function main() {
     try {
       const key = (await checkout.order(orderId)).payment_source?.publishable_key;
       const outcome = await checkout.resumeStripe(stripeFor(key), orderId);
-      if (outcome) return showDone(outcome.order);
+      if (outcome) return outcome.pending ? showPending() : showDone(outcome.order);
     } catch (e) {
       showError(e);
     }
@@ -176,7 +188,9 @@ async function main() {
       if (type === "stripe_payments") {
         payment?.unmount();
         const source = await checkout.createPaymentSource(orderId);
-        payment = checkout.mountStripe(stripeFor(source.publishable_key), source, "#payment-element");
+        // Demo only: ?processingTimeoutMs= shortens the wait for a processing payment (the e2e tests use it).
+        const wait = Number(params.get("processingTimeoutMs") ?? 30000);
+        payment = checkout.mountStripe(stripeFor(source.publishable_key), source, "#payment-element", { processingTimeoutMs: wait });
         ui.card.hidden = false;
         ui.saveRow.hidden = !asCustomer;
         choice = { kind: "stripe" };
@@ -204,7 +218,9 @@ async function main() {
       let placed;
       if (choice.kind === "stripe") {
         const returnUrl = `${location.origin}${location.pathname}?${params}`;
-        placed = (await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked })).order;
+        const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked });
+        if (outcome.pending) return showPending();
+        placed = outcome.order;
       } else if (choice.kind === "saved") {
         await checkout.useWalletSource(orderId, choice.id);
         placed = await checkout.placeOrder(orderId);

@@ -212,11 +212,11 @@ fn read_intent(intent: &JsValue) -> Option<Intent> {
     })
 }
 
-/// `{ order, paymentIntent: { id, status }, wallet, walletError }`.
+/// `{ pending, order, paymentIntent: { id, status }, wallet, walletError }`.
 fn outcome(finished: Finished) -> JsValue {
-    let (intent, wallet) = match finished.paid {
-        Some(paid) => (paid.intent, paid.wallet),
-        None => (Intent::default(), None),
+    let (intent, pending, wallet) = match finished.paid {
+        Some(paid) => (paid.intent, paid.pending, paid.wallet),
+        None => (Intent::default(), false, None),
     };
     let (wallet, wallet_error) = match wallet {
         Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
@@ -224,7 +224,13 @@ fn outcome(finished: Finished) -> JsValue {
         None => (JsValue::NULL, JsValue::NULL),
     };
     let pi = obj(&[("id", intent.id.as_str().into()), ("status", intent.status.as_str().into())]);
-    obj(&[("order", json_to_js(&finished.value)), ("paymentIntent", pi), ("wallet", wallet), ("walletError", wallet_error)])
+    obj(&[
+        ("pending", pending.into()),
+        ("order", json_to_js(&finished.value)),
+        ("paymentIntent", pi),
+        ("wallet", wallet),
+        ("walletError", wallet_error),
+    ])
 }
 
 impl StripePayment {

@@ -161,7 +161,12 @@ export interface ConfirmOptions {
   saveToWallet?: boolean;
 }
 
-export interface StripeOutcome {
+/** What `confirm()` and `resumeStripe()` resolve with: paid and placed, or pending. */
+export type StripeOutcome = StripePlaced | StripePending;
+
+/** The payment is authorized (or captured) and the order placed. */
+export interface StripePlaced {
+  pending: false;
   /** The placed order. */
   order: Order;
   paymentIntent: { id: string; status: "requires_capture" | "succeeded" };
@@ -169,6 +174,20 @@ export interface StripeOutcome {
   wallet: CustomerPaymentSource[] | null;
   /** Why saving to the wallet failed; the order is placed regardless. */
   walletError: CheckoutError | null;
+}
+
+/**
+ * The payment may still complete but has not yet (still `processing` after `processingTimeoutMs`, a voucher or
+ * bank transfer to pay: `requires_action`). The order is not placed. Do not offer to pay again: tell the shopper
+ * the payment is being processed; the order is placed when it completes (Commerce Layer's webhook), or call
+ * `placeOrder` later.
+ */
+export interface StripePending {
+  pending: true;
+  order: null;
+  paymentIntent: { id: string; status: "processing" | "requires_action" };
+  wallet: null;
+  walletError: null;
 }
 
 /** Stripe's own account of a failed payment (errors of kind "stripe"). */

@@ -84,6 +84,15 @@ pub struct Intent {
     pub last_error: Option<String>,
 }
 
+impl Intent {
+    /// A status from which the payment may still complete without the
+    /// shopper: `processing`, or `requires_action` for methods paid later
+    /// (vouchers, bank transfers). The page must not offer to pay again.
+    pub fn may_complete(&self) -> bool {
+        matches!(self.status.as_str(), "processing" | "requires_action")
+    }
+}
+
 /// What a Stripe.js call resolved with: `{ error }` and/or `{ paymentIntent }`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StripeResult {
@@ -104,11 +113,14 @@ pub enum Fact {
     SourceOrder(String, String),
 }
 
-/// A paid Stripe payment: the intent, and the wallet when asked to save.
+/// A Stripe payment: paid (the order is placed), or pending.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Paid {
     /// The PaymentIntent as last seen.
     pub intent: Intent,
+    /// The payment may still complete but has not yet: the order is not
+    /// placed, and the shopper must not be asked to pay again.
+    pub pending: bool,
     /// The wallet after saving, or why saving failed (the order is placed either way).
     pub wallet: Option<Result<Json, CheckoutError>>,
 }

@@ -81,11 +81,20 @@ impl Pay {
                 self.state = PayState::Settling;
                 Action::Wait(POLL_MS)
             }
+            _ if self.intent.may_complete() => self.pending(),
             _ => {
                 let status = if self.intent.status.is_empty() { "unknown" } else { &self.intent.status };
                 Action::Done(Err(intent_failed(status, self.intent.last_error.as_deref())))
             }
         }
+    }
+
+    /// The payment may still complete (still `processing` at the limit, a
+    /// voucher to pay, a failed look at a `processing` intent): resolve as
+    /// pending, never as "pay again".
+    fn pending(&self) -> Action {
+        let paid = Paid { intent: self.intent.clone(), pending: true, wallet: None };
+        Action::Done(Ok(Finished { value: Json::Null, facts: Vec::new(), paid: Some(paid) }))
     }
 
     fn placed(&mut self, placed: Finished) -> Action {
@@ -105,7 +114,7 @@ impl Pay {
     }
 
     fn done(&self, placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
-        let paid = Paid { intent: self.intent.clone(), wallet };
+        let paid = Paid { intent: self.intent.clone(), pending: false, wallet };
         Action::Done(Ok(Finished { value: placed.value, facts: placed.facts, paid: Some(paid) }))
     }
 }
@@ -117,9 +126,11 @@ impl Flow for Pay {
 
     fn handle(&mut self, event: Event) -> Action {
         match (&mut self.state, event) {
+            // A failed look at a `processing` intent is no decline: it may still complete.
+            (PayState::Settling, Event::Stripe(StripeResult { error: Some(_), .. }) | Event::Failed(_)) => self.pending(),
             (PayState::Asking | PayState::Settling, Event::Stripe(result)) => self.stripe(result),
             (PayState::Settling, Event::Waited) => Action::Stripe(StripeCall::Retrieve),
-            (PayState::Asking | PayState::Settling, Event::Failed(e)) => Action::Done(Err(e)),
+            (PayState::Asking, Event::Failed(e)) => Action::Done(Err(e)),
             (PayState::Placing(place), event) => match place.handle(event) {
                 Action::Done(Ok(placed)) => self.placed(placed),
                 other => other,

@@ -209,13 +209,23 @@ fn the_stripe_handoff_confirms_settles_places_and_saves() {
             Ok("succeeded"),
         ),
         (
-            "processing too long",
+            "processing too long: pending",
             false,
             2000,
             vec![Stripe(None, "processing"), Stripe(None, "processing"), Stripe(None, "processing")],
             vec![confirm, "wait 1000", retrieve, "wait 1000", retrieve],
-            Err(ErrorKind::Stripe),
+            Ok("processing"),
         ),
+        ("a voucher to pay: pending", false, 30_000, vec![Stripe(None, "requires_action")], vec![confirm], Ok("requires_action")),
+        (
+            "a failed look while processing: pending",
+            false,
+            30_000,
+            vec![Stripe(None, "processing"), Fail(ErrorKind::Stripe)],
+            vec![confirm, "wait 1000", retrieve],
+            Ok("processing"),
+        ),
+        ("canceled", false, 30_000, vec![Stripe(None, "canceled")], vec![confirm], Err(ErrorKind::Stripe)),
         ("Stripe.js threw", false, 30_000, vec![Fail(ErrorKind::Stripe)], vec![confirm], Err(ErrorKind::Stripe)),
         (
             "already placed",
@@ -239,8 +249,10 @@ fn the_stripe_handoff_confirms_settles_places_and_saves() {
         let (trace, result) = run(&mut flow, script);
         assert_eq!(trace, expected, "{name}");
         let got = result.map(|f| {
-            assert_eq!(f.value.get("status").and_then(Json::as_str), Some("placed"), "{name}");
-            f.paid.unwrap().intent.status
+            let paid = f.paid.unwrap();
+            let placed = f.value.get("status").and_then(Json::as_str) == Some("placed");
+            assert_eq!(placed, !paid.pending, "{name}: placed exactly when not pending");
+            paid.intent.status
         });
         assert_eq!(got.as_deref().map_err(|e| e.kind), outcome, "{name}");
     }

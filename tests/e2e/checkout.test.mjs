@@ -114,6 +114,23 @@ test("a payment that is still processing is waited for, then the order is placed
   await page.close();
 });
 
+test("a payment still processing at the time limit is pending: no order placed, no 'pay again'", async () => {
+  const page = await open("/?processingTimeoutMs=1500");
+  await chooseCard(page);
+  await typeCard(page, "4242 4242 4242 4242");
+  await admin(sbx.url, "POST", "/stripe/processing", { seconds: 30 });
+  await page.click("#place");
+  await page.locator("#done:not([hidden])").waitFor();
+  assert.equal(await page.textContent("#done-title"), "Payment in progress");
+  assert.match(await page.textContent("#done"), /no need to pay again/);
+  assert.equal(await page.isVisible("#place"), false, "no way to pay a second time");
+  const s = await state(orderOf(page));
+  assert.equal(s.status, "pending", "not placed while the payment is processing");
+  assert.equal(s.payment_sources.length, 1);
+  await page.screenshot({ path: join(SHOTS, "10-pending-desktop.png") });
+  await page.close();
+});
+
 test("a declined card shows why, and a retry with a good card pays the same payment", async () => {
   const page = await open("/", PHONE);
   await chooseCard(page);

@@ -34,13 +34,19 @@ export async function pay(checkout: Checkout, stripe: Stripe, orderId: string): 
     processingTimeoutMs: 20_000,
   });
   const outcome: StripeOutcome = await payment.confirm({ returnUrl: "https://shop.example/checkout", saveToWallet: true });
+  if (outcome.pending) {
+    const later: null = outcome.order;
+    // @ts-expect-error a pending payment has no placed order to read
+    outcome.order.status;
+    return ["pending", outcome.paymentIntent.status, later].join();
+  }
   const status: "requires_capture" | "succeeded" = outcome.paymentIntent.status;
   const walletError: CheckoutError | null = outcome.walletError;
   const resumed: StripeOutcome | null = await checkout.resumeStripe(stripe, orderId);
   payment.unmount();
   // @ts-expect-error confirm needs the returnUrl
   await payment.confirm({});
-  return [order.id, status, walletError?.kind, resumed?.order.status].join();
+  return [order.id, status, walletError?.kind, resumed?.pending ? "pending" : resumed?.order.status].join();
 }
 
 export function describe(e: unknown): string {

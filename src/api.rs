@@ -126,6 +126,30 @@ fn decode_payment_source_json(source: Json, source_type: SourceType) -> Result<J
     Ok(source)
 }
 
+const STRIPE_PAYMENTS: &str = "stripe_payments";
+
+/// GET a Stripe payment source's `mismatched_amounts` only: whether the
+/// order's total changed since its PaymentIntent's amount was set.
+pub fn stripe_amounts_request(source_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let id = validate::id("payment source id", source_id)?;
+    Ok(ApiRequest::new(Method::Get, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]", "mismatched_amounts"))
+}
+
+/// PATCH `_update: true`: the PaymentIntent takes the order's current total.
+pub fn stripe_update_amount_request(source_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let id = validate::id("payment source id", source_id)?;
+    let attributes = Json::object([("_update", Json::Bool(true))]);
+    let data = Json::object([("type", Json::str(STRIPE_PAYMENTS)), ("id", Json::str(id)), ("attributes", attributes)]);
+    let req = ApiRequest::new(Method::Patch, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]", "mismatched_amounts");
+    Ok(req.body(Json::object([("data", data)]).to_json_string()))
+}
+
+/// Whether the answered Stripe payment source's amount no longer matches the order.
+pub fn decode_mismatched_amounts(doc: &Document) -> Result<bool, CheckoutError> {
+    let source = doc.single(STRIPE_PAYMENTS)?;
+    Ok(matches!(source.get("mismatched_amounts"), Some(Json::Bool(true))))
+}
+
 /// After a create whose answer was lost (connection dropped, timeout), the
 /// order tells whether the source was made: GET it with its payment source.
 pub fn order_payment_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {

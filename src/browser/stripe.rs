@@ -29,6 +29,8 @@ pub(super) struct PaymentState {
     elements: JsValue,
     element: JsValue,
     order_id: String,
+    /// The `stripe_payments` whose amount is checked against the order before confirming.
+    source_id: String,
     /// Only ever handed to Stripe.js.
     client_secret: String,
     processing_limit_ms: u32,
@@ -109,6 +111,7 @@ impl PaymentState {
             return Err(CheckoutError::invalid_input("mountStripe options must be a plain object."));
         }
         let source_id = text(source, "id").unwrap_or_default();
+        crate::validate::id("payment source id", &source_id)?;
         let remembered = checkout.source_orders.get(&source_id);
         let order_id = text(&options, "orderId").or(remembered).ok_or_else(|| {
             CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source.")
@@ -143,6 +146,7 @@ impl PaymentState {
             elements,
             element,
             order_id,
+            source_id,
             client_secret,
             processing_limit_ms,
             in_flight: RefCell::new(None),
@@ -158,7 +162,7 @@ impl PaymentState {
         ]);
         let driver = Driver { stripe: self.stripe.clone(), client_secret: self.client_secret.clone(), confirm: params };
         let refreshable = self.checkout.refreshable();
-        let mut pay = Pay::confirm(&self.order_id, save_to_wallet, self.processing_limit_ms, refreshable);
+        let mut pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
         let finished = self.checkout.drive(&mut pay, Some(&driver)).await?;
         let outcome = outcome(finished);
         *self.outcome.borrow_mut() = Some(outcome.clone());

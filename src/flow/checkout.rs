@@ -215,9 +215,9 @@ enum PlaceState {
     /// `_place` was refused: is the order placed already?
     Rereading(Call, CheckoutError),
     /// The order is `placing` (asynchronous placing): waiting to read it again.
-    Waiting(Finished),
+    Waiting(Box<Finished>),
     /// Reading a `placing` order again.
-    Polling(Call, Finished),
+    Polling(Call, Box<Finished>),
 }
 
 /// Waits between reads of a `placing` order: about 15 s in all, then the
@@ -248,7 +248,7 @@ impl Place {
         match PLACING_WAITS_MS.get(self.polls) {
             Some(ms) if placing => {
                 self.polls += 1;
-                self.state = PlaceState::Waiting(found);
+                self.state = PlaceState::Waiting(Box::new(found));
                 Action::Wait(*ms)
             }
             _ => Action::Done(Ok(found)),
@@ -305,7 +305,7 @@ impl Flow for Place {
                 match event {
                     Event::Waited => {
                         let fallback = last.clone();
-                        self.read(|call| PlaceState::Polling(call, last)).unwrap_or(Action::Done(Ok(fallback)))
+                        self.read(|call| PlaceState::Polling(call, last)).unwrap_or(Action::Done(Ok(*fallback)))
                     }
                     _ => Action::Done(Err(unexpected())),
                 }
@@ -316,10 +316,10 @@ impl Flow for Place {
                     Step::Act(action) => action,
                     Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
                         Ok(found) => self.settled(found),
-                        Err(_) => Action::Done(Ok(last)),
+                        Err(_) => Action::Done(Ok(*last)),
                     },
                     // The order is placing: a failed look is no reason to fail the shopper.
-                    Step::Answered(Err(_)) => Action::Done(Ok(last)),
+                    Step::Answered(Err(_)) => Action::Done(Ok(*last)),
                 }
             }
         }

@@ -14,6 +14,10 @@ use crate::stripe::{intent_failed, next_step, stripe_error, Next};
 pub const POLL_MS: u32 = 1000;
 
 enum PayState {
+    /// Before confirming: does the PaymentIntent's amount still match the order?
+    Checking(Call),
+    /// The order's total changed: re-syncing the PaymentIntent (`_update`).
+    Updating(Call),
     /// Waiting for `confirmPayment` (or, when resuming, `retrievePaymentIntent`).
     Asking,
     /// A `processing` intent: waiting, then retrieving it again.
@@ -26,6 +30,7 @@ enum PayState {
 /// Confirm → settle → place → (save), or resume → settle → place.
 pub struct Pay {
     order_id: String,
+    source_id: String,
     refreshable: bool,
     save_to_wallet: bool,
     processing_limit_ms: u32,
@@ -37,9 +42,27 @@ pub struct Pay {
 }
 
 impl Pay {
-    /// `payment.confirm(...)`: Stripe.js confirms, then the order is placed.
-    pub fn confirm(order_id: &str, save_to_wallet: bool, processing_limit_ms: u32, refreshable: bool) -> Pay {
+    /// `payment.confirm(...)`: the PaymentIntent's amount is checked (and
+    /// re-synced) against the order, so the shopper authorizes the right
+    /// amount; Stripe.js confirms; the order is placed.
+    pub fn confirm(
+        order_id: &str,
+        source_id: &str,
+        save_to_wallet: bool,
+        processing_limit_ms: u32,
+        refreshable: bool,
+    ) -> Result<Pay, CheckoutError> {
+        let check = Call::new(api::stripe_amounts_request(source_id)?, refreshable);
+        Ok(Pay {
+            source_id: source_id.to_string(),
+            state: PayState::Checking(check),
+            ..Pay::new(order_id, save_to_wallet, processing_limit_ms, refreshable)
+        })
+    }
+
+    fn new(order_id: &str, save_to_wallet: bool, processing_limit_ms: u32, refreshable: bool) -> Pay {
         Pay {
+            source_id: String::new(),
             order_id: order_id.to_string(),
             refreshable,
             save_to_wallet,
@@ -53,7 +76,24 @@ impl Pay {
 
     /// `resumeStripe`: the intent named in the return URL is retrieved, never confirmed.
     pub fn resume(order_id: &str, processing_limit_ms: u32, refreshable: bool) -> Pay {
-        Pay { resuming: true, ..Pay::confirm(order_id, false, processing_limit_ms, refreshable) }
+        Pay { resuming: true, ..Pay::new(order_id, false, processing_limit_ms, refreshable) }
+    }
+
+    /// After the amounts check: re-sync, or confirm.
+    fn checked(&mut self, mismatched: bool) -> Action {
+        if !mismatched {
+            self.state = PayState::Asking;
+            return Action::Stripe(StripeCall::Confirm);
+        }
+        match api::stripe_update_amount_request(&self.source_id) {
+            Ok(req) => {
+                let call = Call::new(req, self.refreshable);
+                let first = call.start();
+                self.state = PayState::Updating(call);
+                first
+            }
+            Err(e) => Action::Done(Err(e)),
+        }
     }
 
     /// What Stripe.js answered: decline, paid, or still processing.
@@ -121,11 +161,26 @@ impl Pay {
 
 impl Flow for Pay {
     fn start(&mut self) -> Action {
-        Action::Stripe(if self.resuming { StripeCall::Retrieve } else { StripeCall::Confirm })
+        match &self.state {
+            PayState::Checking(call) => call.start(),
+            _ => Action::Stripe(StripeCall::Retrieve),
+        }
     }
 
     fn handle(&mut self, event: Event) -> Action {
         match (&mut self.state, event) {
+            (PayState::Checking(call), event) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(answer) => match answer.and_then(|doc| api::decode_mismatched_amounts(&doc)) {
+                    Ok(mismatched) => self.checked(mismatched),
+                    Err(e) => Action::Done(Err(e)),
+                },
+            },
+            (PayState::Updating(call), event) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(Ok(_)) => self.checked(false),
+                Step::Answered(Err(e)) => Action::Done(Err(e)),
+            },
             // A failed look at a `processing` intent is no decline: it may still complete.
             (PayState::Settling, Event::Stripe(StripeResult { error: Some(_), .. }) | Event::Failed(_)) => self.pending(),
             (PayState::Asking | PayState::Settling, Event::Stripe(result)) => self.stripe(result),

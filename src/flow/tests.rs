@@ -21,6 +21,9 @@ const NO_METHOD: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"
 const WITH_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":{"type":"stripe_payments","id":"s1"}}}},
   "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_a"}}]}"#;
 const WITHOUT_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":null}}}}"#;
+const IN_SYNC: &str = r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"mismatched_amounts":false}}}"#;
+const STALE: &str = r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"mismatched_amounts":true}}}"#;
+
 /// A table row: name, what the edge answers, the trace expected, the outcome expected.
 type Row<T, E> = (&'static str, Vec<Reply>, Vec<T>, Result<E, ErrorKind>);
 
@@ -245,8 +248,10 @@ fn the_stripe_handoff_confirms_settles_places_and_saves() {
         ),
     ];
     for (name, save_it, limit, script, expected, outcome) in cases {
-        let mut flow = Pay::confirm("o1", save_it, limit, false);
+        let mut flow = Pay::confirm("o1", "s1", save_it, limit, false).unwrap();
+        let script = std::iter::once(Http(200, IN_SYNC)).chain(script).collect();
         let (trace, result) = run(&mut flow, script);
+        let trace: Vec<String> = trace.into_iter().skip(1).collect();
         assert_eq!(trace, expected, "{name}");
         let got = result.map(|f| {
             let paid = f.paid.unwrap();
@@ -257,10 +262,45 @@ fn the_stripe_handoff_confirms_settles_places_and_saves() {
         assert_eq!(got.as_deref().map_err(|e| e.kind), outcome, "{name}");
     }
     // A failed wallet save never fails the placed order.
-    let mut flow = Pay::confirm("o1", true, 30_000, false);
-    let (_, result) = run(&mut flow, vec![Stripe(None, "requires_capture"), Http(200, PLACED), Http(422, INVALID)]);
+    let mut flow = Pay::confirm("o1", "s1", true, 30_000, false).unwrap();
+    let (_, result) =
+        run(&mut flow, vec![Http(200, IN_SYNC), Stripe(None, "requires_capture"), Http(200, PLACED), Http(422, INVALID)]);
     let paid = result.unwrap().paid.unwrap();
     assert_eq!(paid.wallet.unwrap().unwrap_err().status, Some(422));
+}
+
+#[test]
+fn a_changed_total_is_re_synced_before_the_shopper_authorizes() {
+    let check = "GET /api/stripe_payments/s1";
+    let update = "PATCH /api/stripe_payments/s1 _update";
+    let cases: Vec<Row<&str, &str>> = vec![
+        (
+            "in sync",
+            vec![Http(200, IN_SYNC), Stripe(None, "requires_capture"), Http(200, PLACED)],
+            vec![check, "stripe confirm", "PATCH /api/orders/o1 _place"],
+            Ok("placed"),
+        ),
+        (
+            "stale: re-synced first",
+            vec![Http(200, STALE), Http(200, IN_SYNC), Stripe(None, "requires_capture"), Http(200, PLACED)],
+            vec![check, update, "stripe confirm", "PATCH /api/orders/o1 _place"],
+            Ok("placed"),
+        ),
+        ("the check fails: nothing is confirmed", vec![Http(404, "{}")], vec![check], Err(ErrorKind::Api)),
+        (
+            "the re-sync fails: nothing is confirmed",
+            vec![Http(200, STALE), Http(422, INVALID)],
+            vec![check, update],
+            Err(ErrorKind::Api),
+        ),
+    ];
+    for (name, script, expected, outcome) in cases {
+        let mut flow = Pay::confirm("o1", "s1", false, 30_000, false).unwrap();
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        let got = result.map(|f| f.value.get("status").and_then(Json::as_str).unwrap_or_default().to_string());
+        assert_eq!(got.as_deref().map_err(|e| e.kind), outcome, "{name}");
+    }
 }
 
 #[test]

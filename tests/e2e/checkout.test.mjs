@@ -131,6 +131,31 @@ test("a payment still processing at the time limit is pending: no order placed, 
   await page.close();
 });
 
+test("a total changed after the card form opened is re-synced before the shopper authorizes", async () => {
+  const page = await open();
+  await chooseCard(page);
+  const order = orderOf(page);
+  const tok = await token(sbx.url);
+  const api = (method, path, body) =>
+    fetch(`${sbx.url}/api${path}`, {
+      method,
+      body: body && JSON.stringify(body),
+      headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
+    }).then((r) => r.json());
+  const item = (await api("GET", `/orders/${order}?include=line_items`)).included[0].id;
+  await api("PATCH", `/line_items/${item}`, { data: { type: "line_items", id: item, attributes: { quantity: 3 } } });
+  const before = (await api("GET", `/orders/${order}`)).data.attributes.total_amount_cents;
+  await typeCard(page, "4242 4242 4242 4242");
+  await page.click("#place");
+  await placed(page);
+  const s = await state(order);
+  assert.equal(s.status, "placed", "not refused for mismatched amounts");
+  assert.equal(s.total_amount_cents, before);
+  const log = await admin(sbx.url, "GET", "/requests");
+  assert.ok(log.some((r) => r.method === "PATCH" && r.path.startsWith("/api/stripe_payments/") && r.body.includes("_update")), "the intent was re-synced");
+  await page.close();
+});
+
 test("a declined card shows why, and a retry with a good card pays the same payment", async () => {
   const page = await open("/", PHONE);
   await chooseCard(page);

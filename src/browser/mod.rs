@@ -115,8 +115,7 @@ impl Checkout {
             let attributes = arg_object(&attributes, "attributes")?;
             Ok(Box::new(Create::new(&order_id, attributes, me.source_types.get(&order_id), me.refreshable())?))
         };
-        // The entry goes when the call settles, so a later click creates anew.
-        let promise = self.run_then_forget(make, Some(key.clone()));
+        let promise = spawn(self.inner.clone(), make(&self.inner), None, Finish::Forget(key.clone()));
         self.inner.creating.insert(&key, promise.clone());
         promise
     }
@@ -217,11 +216,13 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move {
-            let order_id = arg_string(&order_id, "order id").map_err(error_to_js)?;
-            stripe::resume(inner, stripe, order_id, url).await.map_err(error_to_js)
-        })
+        let (flow, driver) =
+            match arg_string(&order_id, "order id").and_then(|_| stripe::resume(&self.inner, stripe, &order_id, &url)) {
+                Ok(Some((flow, driver))) => (Ok(flow), Some(driver)),
+                Ok(None) => return Promise::resolve(&JsValue::NULL),
+                Err(e) => (Err(e), None),
+            };
+        spawn(self.inner.clone(), flow, driver, Finish::Stripe(None))
     }
 }
 
@@ -229,29 +230,49 @@ impl Checkout {
     /// Runs the flow `make` builds (from the arguments, synchronously) on the
     /// one executor; resolves with its value, rejects with a `CheckoutError`.
     fn run(&self, make: impl FnOnce(&Inner) -> Result<Box<dyn Flow>, CheckoutError>) -> Promise {
-        self.run_then_forget(make, None)
+        spawn(self.inner.clone(), make(&self.inner), None, Finish::Value)
     }
+}
 
-    /// `run`, then drops the in-flight create of order `creating` (one
-    /// future type for every method keeps the `.wasm` small).
-    fn run_then_forget(
-        &self,
-        make: impl FnOnce(&Inner) -> Result<Box<dyn Flow>, CheckoutError>,
-        creating: Option<String>,
-    ) -> Promise {
-        let inner = self.inner.clone();
-        let flow = make(&inner);
-        future_to_promise(async move {
-            let result = match flow {
-                Ok(mut flow) => inner.drive(&mut *flow, None).await,
-                Err(e) => Err(e),
-            };
-            if let Some(order) = creating {
+/// What becomes of a finished flow's result.
+enum Finish {
+    /// Its value, to JavaScript.
+    Value,
+    /// The same, and the in-flight create of this order is dropped, so a later click creates anew.
+    Forget(String),
+    /// A Stripe outcome; a mounted payment keeps a success.
+    Stripe(Option<Rc<stripe::PaymentState>>),
+}
+
+/// Runs `flow` on the one executor as a Promise: every method and the Stripe
+/// handoff share this single future type (one state machine in the `.wasm`).
+fn spawn(
+    inner: Rc<Inner>,
+    flow: Result<Box<dyn Flow>, CheckoutError>,
+    driver: Option<stripe::Driver>,
+    finish: Finish,
+) -> Promise {
+    future_to_promise(async move {
+        let result = match flow {
+            Ok(mut flow) => inner.drive(&mut *flow, driver.as_ref()).await,
+            Err(e) => Err(e),
+        };
+        let value = match finish {
+            Finish::Value => result.map(|f| json_to_js(&f.value)),
+            Finish::Forget(order) => {
                 inner.creating.remove(&order);
+                result.map(|f| json_to_js(&f.value))
             }
-            result.map(|finished| json_to_js(&finished.value)).map_err(error_to_js)
-        })
-    }
+            Finish::Stripe(state) => {
+                let outcome = result.map(stripe::outcome);
+                if let Some(state) = state {
+                    state.settled(&outcome);
+                }
+                outcome
+            }
+        };
+        value.map_err(error_to_js)
+    })
 }
 
 impl Inner {

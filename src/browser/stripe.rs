@@ -6,12 +6,12 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
 use super::convert::{error_to_js, is_plain_object, json_to_js};
-use super::{get, Inner};
+use super::{get, spawn, Finish, Inner};
 use crate::error::{CheckoutError, StripeDetails};
-use crate::flow::{Event, Finished, Intent, Pay, StripeCall, StripeResult};
+use crate::flow::{Event, Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::stripe::{read_return_url, valid_client_secret};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
@@ -154,7 +154,9 @@ impl PaymentState {
         })
     }
 
-    async fn confirm(self: Rc<Self>, return_url: String, save_to_wallet: bool) -> Result<JsValue, CheckoutError> {
+    /// The flow and the Stripe.js driver of `confirm(options)`.
+    fn confirm_flow(&self, options: &JsValue) -> Result<Task, CheckoutError> {
+        let (return_url, save_to_wallet) = read_confirm_options(options, &self.checkout)?;
         let params = obj(&[
             ("elements", self.elements.clone()),
             ("confirmParams", obj(&[("return_url", return_url.as_str().into())])),
@@ -162,13 +164,21 @@ impl PaymentState {
         ]);
         let driver = Driver { stripe: self.stripe.clone(), client_secret: self.client_secret.clone(), confirm: params };
         let refreshable = self.checkout.refreshable();
-        let mut pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
-        let finished = self.checkout.drive(&mut pay, Some(&driver)).await?;
-        let outcome = outcome(finished);
-        *self.outcome.borrow_mut() = Some(outcome.clone());
-        Ok(outcome)
+        let pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
+        Ok((Box::new(pay), driver))
+    }
+
+    /// A confirm settled: a success is kept (later calls get it), and the next call may start.
+    pub(super) fn settled(&self, outcome: &Result<JsValue, CheckoutError>) {
+        if let Ok(done) = outcome {
+            *self.outcome.borrow_mut() = Some(done.clone());
+        }
+        self.in_flight.borrow_mut().take();
     }
 }
+
+/// A Stripe flow and the driver that performs its Stripe.js calls.
+pub(super) type Task = (Box<dyn Flow>, Driver);
 
 /// Performs a flow's Stripe.js calls and reads what they resolve with.
 pub(super) struct Driver {
@@ -217,7 +227,7 @@ fn read_intent(intent: &JsValue) -> Option<Intent> {
 }
 
 /// `{ pending, order, paymentIntent: { id, status }, wallet, walletError }`.
-fn outcome(finished: Finished) -> JsValue {
+pub(super) fn outcome(finished: Finished) -> JsValue {
     let (intent, pending, wallet) = match finished.paid {
         Some(paid) => (paid.intent, paid.pending, paid.wallet),
         None => (Intent::default(), false, None),
@@ -256,15 +266,12 @@ impl StripePayment {
         if let Some(running) = self.state.in_flight.borrow().clone() {
             return running;
         }
-        let state = self.state.clone();
-        let promise = future_to_promise(async move {
-            let result = match read_confirm_options(&options, &state.checkout) {
-                Ok((url, save)) => state.clone().confirm(url, save).await,
-                Err(e) => Err(e),
-            };
-            state.in_flight.borrow_mut().take();
-            result.map_err(error_to_js)
-        });
+        let (flow, driver) = match self.state.confirm_flow(&options) {
+            Ok((flow, driver)) => (Ok(flow), Some(driver)),
+            Err(e) => (Err(e), None),
+        };
+        let finish = Finish::Stripe(Some(self.state.clone()));
+        let promise = spawn(self.state.checkout.clone(), flow, driver, finish);
         *self.state.in_flight.borrow_mut() = Some(promise.clone());
         promise
     }
@@ -289,13 +296,15 @@ fn read_confirm_options(options: &JsValue, checkout: &Inner) -> Result<(String, 
     Ok((url, get(options, "saveToWallet").as_bool().unwrap_or(false)))
 }
 
-/// `resumeStripe` on the page a redirect or 3-D Secure returns to.
-pub(super) async fn resume(
-    checkout: Rc<Inner>,
+/// `resumeStripe` on the page a redirect or 3-D Secure returns to: the flow
+/// and driver, or `None` when the URL is not a Stripe return.
+pub(super) fn resume(
+    checkout: &Inner,
     stripe: JsValue,
-    order_id: String,
-    url: JsValue,
-) -> Result<JsValue, CheckoutError> {
+    order_id: &JsValue,
+    url: &JsValue,
+) -> Result<Option<Task>, CheckoutError> {
+    let order_id = order_id.as_string().unwrap_or_default();
     crate::validate::id("order id", &order_id)?;
     let location = get(&js_sys::global(), "location");
     let current = text(&location, "href");
@@ -305,7 +314,7 @@ pub(super) async fn resume(
         None => return Err(CheckoutError::invalid_input("url must be a string (it defaults to location.href).")),
     };
     let Some(ret) = read_return_url(&url)? else {
-        return Ok(JsValue::NULL);
+        return Ok(None);
     };
     if current.as_deref() == Some(url.as_str()) {
         // Take the secret out of the address bar (and so out of bookmarks and history).
@@ -313,7 +322,5 @@ pub(super) async fn resume(
         let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
     }
     let driver = Driver { stripe, client_secret: ret.client_secret, confirm: JsValue::UNDEFINED };
-    let mut pay = Pay::resume(&order_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable());
-    let finished = checkout.drive(&mut pay, Some(&driver)).await?;
-    Ok(outcome(finished))
+    Ok(Some((Box::new(Pay::resume(&order_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())), driver)))
 }

@@ -83,7 +83,16 @@ impl ApiErrorObject {
             Some(Json::Number(n)) => Some(n.clone()),
             _ => None,
         };
-        let nested = |key: &str| value.get(key).filter(|v| v.is_object()).cloned();
+        // `source` and `meta` are the server's to fill: client secrets are hidden at any depth.
+        let nested = |key: &str| {
+            let mut found = value.get(key).filter(|v| v.is_object()).cloned()?;
+            found.map_strings(&mut |s| {
+                if s.contains("_secret_") {
+                    *s = redact(s);
+                }
+            });
+            Some(found)
+        };
         Some(ApiErrorObject {
             code: text("code"),
             title: text("title"),
@@ -181,6 +190,9 @@ impl CheckoutError {
             for e in &mut self.errors {
                 for field in [&mut e.code, &mut e.title, &mut e.detail, &mut e.status].into_iter().flatten() {
                     scrub(field);
+                }
+                for nested in [&mut e.source, &mut e.meta].into_iter().flatten() {
+                    nested.map_strings(&mut |s| scrub(s));
                 }
             }
         }
@@ -365,6 +377,20 @@ mod tests {
         let e = from_error_response(401, &body).without_secret(token);
         assert!(!e.message.contains(token));
         assert!(!e.errors[0].detail.as_ref().unwrap().contains(token));
+    }
+
+    #[test]
+    fn secrets_planted_anywhere_in_errors_never_survive() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.payload.sig";
+        let secret = "pi_3Abc_secret_Xyz123";
+        let body = format!(
+            r#"{{"errors":[{{"code":"X","detail":"{secret} and {token}","source":{{"pointer":"/data/{token}","deep":[{{"x":"{secret}"}}]}},
+            "meta":{{"{secret}":"key","nested":{{"more":["{token}",{{"again":"{secret}"}}]}}}}}}]}}"#
+        );
+        let e = from_error_response(422, &body).without_secret(token);
+        let everything = format!("{} {}", e.message, e.errors.iter().map(|x| x.to_json().to_json_string()).collect::<String>());
+        assert!(!everything.contains(token) && !everything.contains("_secret_"), "{everything}");
+        assert!(everything.contains("[redacted]") && everything.contains("[redacted client_secret]"));
     }
 
     #[test]

@@ -75,6 +75,22 @@ impl Json {
         }
     }
 
+    /// Rewrites every string of the value in place, object keys included, at
+    /// any depth (parsed values nest at most [`MAX_DEPTH`] levels).
+    pub fn map_strings(&mut self, f: &mut dyn FnMut(&mut String)) {
+        match self {
+            Json::String(s) => f(s),
+            Json::Array(items) => items.iter_mut().for_each(|item| item.map_strings(f)),
+            Json::Object(pairs) => {
+                for (key, value) in pairs.iter_mut() {
+                    f(key);
+                    value.map_strings(f);
+                }
+            }
+            Json::Null | Json::Bool(_) | Json::Number(_) => {}
+        }
+    }
+
     /// The JSON text.
     pub fn to_json_string(&self) -> String {
         let mut out = String::new();

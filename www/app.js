@@ -1,7 +1,7 @@
 // The demo checkout: everything payment-related goes through cl-checkout.
 // Demo-only parts (marked) stand in for what a storefront already has: a
 // token from its auth and an order from its cart.
-import init, { Checkout, isCheckoutError } from "/pkg/cl_checkout.js";
+import init, { Checkout, isCheckoutError, stripeOptions } from "/pkg/cl_checkout.js";
 
 const SANDBOX = document.querySelector('meta[name="cl-sandbox"]').content;
 const params = new URLSearchParams(location.search);
@@ -144,13 +144,17 @@ async function main() {
   let payment = null; // the mounted Payment Element's handle
   let choice = null; // { kind: "stripe" | "wire" | "saved", id }
 
-  const stripeFor = (key) => (stripe ??= window.Stripe(key));
+  // One Stripe.js instance per page, made as the source says (Connect accounts included).
+  const stripeFor = (source) => {
+    const { publishableKey, options } = stripeOptions(source);
+    return (stripe ??= window.Stripe(publishableKey, options));
+  };
 
   // Back from a redirect or 3-D Secure: finish that payment first.
   if (new URLSearchParams(location.search).has("payment_intent_client_secret")) {
     try {
-      const key = (await checkout.order(orderId)).payment_source?.publishable_key;
-      const outcome = await checkout.resumeStripe(stripeFor(key), orderId);
+      const source = (await checkout.order(orderId)).payment_source;
+      const outcome = await checkout.resumeStripe(stripeFor(source), orderId);
       if (outcome) return outcome.pending ? showPending() : showDone(outcome.order);
     } catch (e) {
       showError(e);
@@ -190,7 +194,7 @@ async function main() {
         const source = await checkout.createPaymentSource(orderId);
         // Demo only: ?processingTimeoutMs= shortens the wait for a processing payment (the e2e tests use it).
         const wait = Number(params.get("processingTimeoutMs") ?? 30000);
-        payment = checkout.mountStripe(stripeFor(source.publishable_key), source, "#payment-element", { processingTimeoutMs: wait });
+        payment = checkout.mountStripe(stripeFor(source), source, "#payment-element", { processingTimeoutMs: wait });
         ui.card.hidden = false;
         ui.saveRow.hidden = !asCustomer;
         choice = { kind: "stripe" };

@@ -267,7 +267,7 @@ impl Store {
         for g in GATEWAYS {
             self.seed_payment_method(&payment_method_id(g.source_type), g.source_type, g.label, MARKET_ID);
         }
-        self.seed_payment_method(CONNECT_PAYMENT_METHOD, "stripe_payments", "Credit card (Stripe Connect)", CONNECT_MARKET_ID);
+        self.seed_payment_method(CONNECT_PAYMENT_METHOD, "stripe_payments", "Credit card (Stripe)", CONNECT_MARKET_ID);
         let mut orders = Vec::new();
         for source_type in GATEWAYS.map(|g| g.source_type) {
             for customer in [None, Some(CUSTOMER.0)] {

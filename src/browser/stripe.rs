@@ -247,6 +247,37 @@ pub(super) fn outcome(finished: Finished) -> JsValue {
     ])
 }
 
+/// What the page passes to `Stripe()` for this source: the publishable key,
+/// and on a Stripe Connect account `{ stripeAccount }` (without it Stripe.js
+/// cannot find the connected account's PaymentIntent).
+#[wasm_bindgen(js_name = stripeOptions, unchecked_return_type = "StripeOptions")]
+pub fn stripe_options(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> Result<JsValue, JsValue> {
+    read_stripe_options(source).map_err(error_to_js)
+}
+
+fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
+    if text(source, "type").as_deref() != Some("stripe_payments") {
+        return Err(CheckoutError::invalid_input("stripeOptions needs a stripe_payments payment source."));
+    }
+    let key = text(source, "publishable_key").filter(|k| k.starts_with("pk_") && crate::validate::id("key", k).is_ok());
+    let key = key.ok_or_else(|| {
+        CheckoutError::invalid_input(
+            "The payment source has no publishable_key: check the market's Stripe gateway in Commerce Layer.",
+        )
+    })?;
+    let options = Object::new();
+    let account = get(source, "connected_account");
+    if let Some(account) = account.as_string() {
+        if !account.starts_with("acct_") || crate::validate::id("connected account", &account).is_err() {
+            return Err(CheckoutError::invalid_input(
+                "The payment source's connected_account is not a Stripe account id (acct_…).",
+            ));
+        }
+        let _ = Reflect::set(&options, &"stripeAccount".into(), &account.into());
+    }
+    Ok(obj(&[("publishableKey", key.into()), ("options", options.into())]))
+}
+
 impl StripePayment {
     pub(super) fn new(state: PaymentState) -> StripePayment {
         StripePayment { state: Rc::new(state) }

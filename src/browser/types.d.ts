@@ -143,6 +143,13 @@ export interface StripeLike {
   retrievePaymentIntent(clientSecret: string): Promise<unknown>;
 }
 
+/** `Stripe(publishableKey, options)` for a payment source, from `stripeOptions(source)`. */
+export interface StripeOptions {
+  publishableKey: string;
+  /** `{ stripeAccount }` when the market's Stripe gateway pays a connected account (Stripe Connect). */
+  options: { stripeAccount?: string };
+}
+
 export interface MountStripeOptions {
   /** The order to place; defaults to the order this Checkout created the source for. */
   orderId?: string;

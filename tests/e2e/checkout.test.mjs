@@ -357,6 +357,26 @@ test("the Stripe.js stand-in finds a Connect account's PaymentIntent only throug
   await page.close();
 });
 
+test("a Stripe Connect market pays through stripeOptions(source): the page's Stripe.js names the connected account", async () => {
+  const seed = await admin(sbx.url, "GET", "/seed");
+  const auth = await fetch(`${sbx.url}/oauth/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ grant_type: "client_credentials", client_id: seed.client_id, scope: seed.connect_scope }),
+  });
+  const { access_token } = await auth.json();
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: null, market: "connect" })).id;
+  const page = await open(`/?order=${order}&token=${encodeURIComponent(access_token)}`);
+  await chooseCard(page);
+  await typeCard(page, "4242 4242 4242 4242");
+  await page.click("#place");
+  await placed(page);
+  const s = await state(order);
+  assert.equal(s.status, "placed");
+  assert.equal(s.market, "MarketSbxC");
+  await page.close();
+});
+
 test("nothing secret or broken reached the console during the whole suite", () => {
   const text = consoleLines.join("\n");
   assert.ok(!text.includes("_secret_"), text);

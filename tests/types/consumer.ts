@@ -1,8 +1,8 @@
 // Type-checked with `tsc --noEmit --strict` against pkg/cl_checkout.d.ts:
 // every public method and error field, plus misuses the types must catch.
-import init, { Checkout, isCheckoutError } from "../../pkg/cl_checkout.js";
+import init, { Checkout, isCheckoutError, stripeOptions } from "../../pkg/cl_checkout.js";
 import type { CheckoutError, CustomerPaymentSource, Order, PaymentMethod, PaymentSource, StripeOutcome, StripePayment } from "../../pkg/cl_checkout.js";
-import type { Stripe } from "@stripe/stripe-js";
+import type { Stripe, StripeConstructorOptions } from "@stripe/stripe-js";
 
 export async function flow(orderId: string): Promise<string> {
   await init();
@@ -29,6 +29,8 @@ export async function flow(orderId: string): Promise<string> {
 export async function pay(checkout: Checkout, stripe: Stripe, orderId: string): Promise<string> {
   const order: Order = await checkout.order(orderId);
   const source = await checkout.createPaymentSource(orderId);
+  const { publishableKey, options } = stripeOptions(source);
+  const forStripe: [string, StripeConstructorOptions] = [publishableKey, options];
   const payment: StripePayment = checkout.mountStripe(stripe, source, "#payment-element", {
     elementsOptions: { appearance: { theme: "stripe" } },
     processingTimeoutMs: 20_000,
@@ -46,7 +48,7 @@ export async function pay(checkout: Checkout, stripe: Stripe, orderId: string): 
   payment.unmount();
   // @ts-expect-error confirm needs the returnUrl
   await payment.confirm({});
-  return [order.id, status, walletError?.kind, resumed?.pending ? "pending" : resumed?.order.status].join();
+  return [forStripe[0], order.id, status, walletError?.kind, resumed?.pending ? "pending" : resumed?.order.status].join();
 }
 
 export function describe(e: unknown): string {

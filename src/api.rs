@@ -237,15 +237,20 @@ pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> 
     Ok(req.body(order_patch(order_id, Some(attrs), None)))
 }
 
-/// What `createCustomerPaymentSource` takes, already read from JavaScript.
+/// What `createCustomerPaymentSource` takes, already read from JavaScript:
+/// every attribute and relationship the API lets a storefront create.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CustomerPaymentSourceInput {
     /// The customer whose wallet gets the source.
     pub customer_id: String,
-    /// The saved source's type.
-    pub payment_source_type: String,
-    /// The saved source's id.
-    pub payment_source_id: String,
+    /// The payment source to save, `(type, id)`, when the API has one.
+    pub payment_source: Option<(String, String)>,
+    /// The payment method the saved source is for.
+    pub payment_method_id: Option<String>,
+    /// The customer's token in the gateway (e.g. Stripe's `cus_…`).
+    pub customer_token: Option<String>,
+    /// The payment source's token in the gateway (e.g. Stripe's `pm_…`).
+    pub payment_source_token: Option<String>,
     /// An external identifier.
     pub reference: Option<String>,
     /// The system the reference comes from.
@@ -254,17 +259,33 @@ pub struct CustomerPaymentSourceInput {
     pub metadata: Option<Json>,
 }
 
-/// POST `/api/customer_payment_sources`.
+/// POST `/api/customer_payment_sources`: a payment source the API has, or a
+/// gateway's tokens (a card saved without an order).
 pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput) -> Result<ApiRequest, CheckoutError> {
     let customer = validate::id("customer_id", &input.customer_id)?;
-    let source_type = SourceType::parse(&input.payment_source_type).map_err(|_| {
-        CheckoutError::invalid_input(
-            "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
-        )
-    })?;
-    let source_id = validate::id("payment_source.id", &input.payment_source_id)?;
+    let mut relationships = Json::object([("customer", linkage("customers", customer))]);
+    if let Some((ty, id)) = &input.payment_source {
+        let source_type = SourceType::parse(ty).map_err(|_| {
+            CheckoutError::invalid_input(
+                "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
+            )
+        })?;
+        relationships.insert("payment_source", linkage(source_type.as_str(), validate::id("payment_source.id", id)?));
+    } else if input.payment_source_token.is_none() {
+        return Err(CheckoutError::invalid_input(
+            "createCustomerPaymentSource needs payment_source { type, id }, or the gateway's payment_source_token (and customer_token).",
+        ));
+    }
+    if let Some(pm) = &input.payment_method_id {
+        relationships.insert("payment_method", linkage(PAYMENT_METHODS, validate::id("payment_method_id", pm)?));
+    }
     let mut attributes = Json::Object(Vec::new());
-    for (key, value) in [("reference", &input.reference), ("reference_origin", &input.reference_origin)] {
+    for (key, value) in [
+        ("customer_token", &input.customer_token),
+        ("payment_source_token", &input.payment_source_token),
+        ("reference", &input.reference),
+        ("reference_origin", &input.reference_origin),
+    ] {
         if let Some(v) = value {
             attributes.insert(key, Json::str(v));
         }
@@ -275,21 +296,12 @@ pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput
         }
         attributes.insert("metadata", metadata.clone());
     }
-    let body = Json::object([(
-        "data",
-        Json::object([
-            ("type", Json::str(CUSTOMER_PAYMENT_SOURCES)),
-            ("attributes", attributes),
-            (
-                "relationships",
-                Json::object([
-                    ("customer", linkage("customers", customer)),
-                    ("payment_source", linkage(source_type.as_str(), source_id)),
-                ]),
-            ),
-        ]),
-    )]);
-    Ok(ApiRequest::new(Method::Post, &[CUSTOMER_PAYMENT_SOURCES]).body(body.to_json_string()))
+    let data = Json::object([
+        ("type", Json::str(CUSTOMER_PAYMENT_SOURCES)),
+        ("attributes", attributes),
+        ("relationships", relationships),
+    ]);
+    Ok(ApiRequest::new(Method::Post, &[CUSTOMER_PAYMENT_SOURCES]).body(Json::object([("data", data)]).to_json_string()))
 }
 
 /// The created customer payment source.
@@ -466,11 +478,10 @@ mod tests {
     fn customer_payment_source_body_matches_the_docs() {
         let input = CustomerPaymentSourceInput {
             customer_id: "QWERtyUpBa".into(),
-            payment_source_type: "stripe_payments".into(),
-            payment_source_id: "QWERtyUpBa".into(),
+            payment_source: Some(("stripe_payments".into(), "QWERtyUpBa".into())),
             reference: Some("ANY-EXTERNAL-REFEFERNCE".into()),
-            reference_origin: None,
             metadata: Some(parse(r#"{"foo":"bar"}"#).unwrap()),
+            ..Default::default()
         };
         let req = create_customer_payment_source_request(&input).unwrap();
         assert_eq!(url(&req), "https://shop.example/api/customer_payment_sources");
@@ -484,12 +495,30 @@ mod tests {
         );
         for broken in [
             CustomerPaymentSourceInput { customer_id: String::new(), ..input.clone() },
-            CustomerPaymentSourceInput { payment_source_type: "../x".into(), ..input.clone() },
-            CustomerPaymentSourceInput { payment_source_id: "a b".into(), ..input.clone() },
+            CustomerPaymentSourceInput { payment_source: Some(("../x".into(), "a".into())), ..input.clone() },
+            CustomerPaymentSourceInput { payment_source: Some(("stripe_payments".into(), "a b".into())), ..input.clone() },
+            CustomerPaymentSourceInput { payment_source: None, ..input.clone() },
+            CustomerPaymentSourceInput { payment_method_id: Some("../pm".into()), ..input.clone() },
             CustomerPaymentSourceInput { metadata: Some(Json::str("x")), ..input.clone() },
         ] {
             assert_eq!(create_customer_payment_source_request(&broken).unwrap_err().kind, ErrorKind::InvalidInput);
         }
+        // A card saved without an order: the gateway's tokens and the payment method.
+        let tokens = CustomerPaymentSourceInput {
+            customer_id: "QWERtyUpBa".into(),
+            payment_method_id: Some("WmOodsVPmQ".into()),
+            customer_token: Some("cus_xxxyyyzzz".into()),
+            payment_source_token: Some("pm_xxxyyyzzz".into()),
+            ..Default::default()
+        };
+        assert_eq!(
+            body(&create_customer_payment_source_request(&tokens).unwrap()),
+            parse(
+                r#"{"data":{"type":"customer_payment_sources","attributes":{"customer_token":"cus_xxxyyyzzz","payment_source_token":"pm_xxxyyyzzz"},
+                "relationships":{"customer":{"data":{"type":"customers","id":"QWERtyUpBa"}},"payment_method":{"data":{"type":"payment_methods","id":"WmOodsVPmQ"}}}}}"#
+            )
+            .unwrap()
+        );
         let created = read(201, crate::fixtures::CUSTOMER_PAYMENT_SOURCE_CREATED).unwrap();
         assert_eq!(
             decode_customer_payment_source(&created).unwrap().get("customer_token").unwrap().as_str(),

@@ -137,6 +137,18 @@ async fn creates_a_customer_payment_source() {
     assert_eq!(prop_str(&created, "reference"), "ref-1");
     assert_eq!(prop_str(&prop(&created, "metadata"), "foo"), "bar");
     assert!(prop_str(&created, "customer_token").starts_with("cus_"));
+
+    // A card saved without an order: the gateway's tokens and the payment method.
+    let tokens = json(
+        r#"{"customer_id":"CustomerA1","payment_method_id":"PmStripePa","customer_token":"cus_gw_1","payment_source_token":"pm_gw_1"}"#,
+    );
+    let saved = settle(co.create_customer_payment_source(tokens)).await.unwrap();
+    assert_eq!(
+        (prop_str(&saved, "customer_token"), prop_str(&saved, "payment_source_token")),
+        ("cus_gw_1".into(), "pm_gw_1".into())
+    );
+    let neither = settle(co.create_customer_payment_source(json(r#"{"customer_id":"CustomerA1"}"#))).await.unwrap_err();
+    expect_error(&neither, "invalid_input", None);
 }
 
 #[wasm_bindgen_test]

@@ -35,8 +35,7 @@ fn server_case(name: &'static str, kind: ErrorKind, status: u16, body: impl Into
 fn cps(customer: &str, ty: &str, id: &str, metadata: Option<Json>) -> CustomerPaymentSourceInput {
     CustomerPaymentSourceInput {
         customer_id: customer.into(),
-        payment_source_type: ty.into(),
-        payment_source_id: id.into(),
+        payment_source: Some((ty.into(), id.into())),
         metadata,
         ..Default::default()
     }

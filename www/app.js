@@ -221,7 +221,10 @@ async function main() {
     try {
       let placed;
       if (choice.kind === "stripe") {
-        const returnUrl = `${location.origin}${location.pathname}?${params}`;
+        // Never the access token in a URL Stripe sends the shopper back to (logs, history).
+        const back = new URLSearchParams(params);
+        back.delete("token");
+        const returnUrl = `${location.origin}${location.pathname}?${back}`;
         const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked });
         if (outcome.pending) return showPending();
         placed = outcome.order;

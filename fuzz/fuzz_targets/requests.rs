@@ -27,8 +27,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let input = CustomerPaymentSourceInput {
         customer_id: a.into(),
-        payment_source_type: b.into(),
-        payment_source_id: a.into(),
+        payment_source: Some((b.into(), a.into())),
+        payment_source_token: Some(a.into()),
         reference: Some(b.into()),
         metadata: json::parse(b).ok(),
         ..Default::default()

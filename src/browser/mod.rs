@@ -434,27 +434,32 @@ fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
 fn read_customer_payment_source(input: &JsValue) -> Result<CustomerPaymentSourceInput, CheckoutError> {
     if !is_plain_object(input) {
         return Err(CheckoutError::invalid_input(
-            "createCustomerPaymentSource needs { customer_id, payment_source: { type, id }, reference?, reference_origin?, metadata? }.",
+            "createCustomerPaymentSource needs an object { customer_id, payment_source or payment_source_token, … } (CustomerPaymentSourceInput).",
         ));
     }
-    let source = get(input, "payment_source");
-    if !is_plain_object(&source) {
-        return Err(CheckoutError::invalid_input("payment_source must be an object { type, id } naming the source to save."));
-    }
-    let optional = |key: &str| -> Result<Option<String>, CheckoutError> {
-        let v = get(input, key);
-        if v.is_undefined() || v.is_null() {
+    let optional = |value: JsValue, key: &str| -> Result<Option<String>, CheckoutError> {
+        if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        arg_string(&v, key).map(Some)
+        arg_string(&value, key).map(Some)
+    };
+    let source = get(input, "payment_source");
+    let payment_source = if source.is_undefined() || source.is_null() {
+        None
+    } else if is_plain_object(&source) {
+        Some((arg_string(&get(&source, "type"), "payment_source.type")?, arg_string(&get(&source, "id"), "payment_source.id")?))
+    } else {
+        return Err(CheckoutError::invalid_input("payment_source must be an object { type, id } naming the source to save."));
     };
     let metadata = get(input, "metadata");
     Ok(CustomerPaymentSourceInput {
         customer_id: arg_string(&get(input, "customer_id"), "customer_id")?,
-        payment_source_type: arg_string(&get(&source, "type"), "payment_source.type")?,
-        payment_source_id: arg_string(&get(&source, "id"), "payment_source.id")?,
-        reference: optional("reference")?,
-        reference_origin: optional("reference_origin")?,
+        payment_source,
+        payment_method_id: optional(get(input, "payment_method_id"), "payment_method_id")?,
+        customer_token: optional(get(input, "customer_token"), "customer_token")?,
+        payment_source_token: optional(get(input, "payment_source_token"), "payment_source_token")?,
+        reference: optional(get(input, "reference"), "reference")?,
+        reference_origin: optional(get(input, "reference_origin"), "reference_origin")?,
         metadata: if metadata.is_undefined() { None } else { Some(arg_object(&metadata, "metadata")?) },
     })
 }

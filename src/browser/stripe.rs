@@ -250,9 +250,11 @@ pub(super) fn outcome(finished: Finished) -> JsValue {
 /// What the page passes to `Stripe()` for this source: the publishable key,
 /// and on a Stripe Connect account `{ stripeAccount }` (without it Stripe.js
 /// cannot find the connected account's PaymentIntent).
+/// Throws a `CheckoutError` for a source that is not a usable Stripe one.
 #[wasm_bindgen(js_name = stripeOptions, unchecked_return_type = "StripeOptions")]
-pub fn stripe_options(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> Result<JsValue, JsValue> {
-    read_stripe_options(source).map_err(error_to_js)
+pub fn stripe_options(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> JsValue {
+    // Thrown rather than returned as a Result: no second catch-unwind shim in the .wasm.
+    read_stripe_options(source).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)))
 }
 
 fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {

@@ -91,9 +91,20 @@ export interface Order extends Resource {
 /** Gateway attributes of a new payment source, e.g. `{ return_url }` for Stripe or PayPal. */
 export type PaymentSourceAttributes = { [attribute: string]: JsonValue | undefined };
 
+/**
+ * A payment source for a customer's wallet: one the API has (`payment_source`), or a gateway's tokens for a card
+ * saved without an order (`payment_source_token`, `customer_token`, `payment_method_id`). One of `payment_source`
+ * and `payment_source_token` is required.
+ */
 export interface CustomerPaymentSourceInput {
   customer_id: string;
-  payment_source: { type: PaymentSourceType; id: string };
+  payment_source?: { type: PaymentSourceType; id: string };
+  /** The payment method the saved source is for. */
+  payment_method_id?: string;
+  /** The customer's token in the gateway (e.g. Stripe's `cus_…`). */
+  customer_token?: string;
+  /** The payment source's token in the gateway (e.g. Stripe's `pm_…`). */
+  payment_source_token?: string;
   reference?: string;
   reference_origin?: string;
   metadata?: { [key: string]: JsonValue };

@@ -495,3 +495,29 @@ async fn an_order_placed_asynchronously_is_waited_for_until_placed() {
     let gets = requests_for(&order).await.into_iter().filter(|(m, _)| m == "GET").count();
     assert!(gets >= 2, "the placing order was read again: {gets}");
 }
+
+/// Runs `body` in a page whose `AbortSignal` lacks `any` (Safari before 17.4, Chrome before 116, Firefox before 124).
+async fn without_abort_signal_any<F: std::future::Future<Output = ()>>(body: F) {
+    let ctor = js_sys::Reflect::get(&js_sys::global(), &"AbortSignal".into()).unwrap();
+    let any = js_sys::Reflect::get(&ctor, &"any".into()).unwrap();
+    js_sys::Reflect::delete_property(ctor.unchecked_ref::<js_sys::Object>(), &"any".into()).unwrap();
+    body.await;
+    js_sys::Reflect::set(&ctor, &"any".into(), &any).unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn without_abort_signal_any_calls_still_finish_and_aborts_still_stop_them() {
+    without_abort_signal_any(async {
+        let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+        let controller = web_sys::AbortController::new().unwrap();
+        let o = options(sandbox_url(), &token(false).await.into());
+        js_sys::Reflect::set(&o, &"signal".into(), &controller.signal()).unwrap();
+        let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+        let found = settle(co.payment_method(order.clone().into())).await.unwrap();
+        assert_eq!(prop_str(&found, "payment_source_type"), "wire_transfers");
+        controller.abort();
+        let e = settle(co.payment_method(order.into())).await.unwrap_err();
+        expect_error(&e, "aborted", None);
+    })
+    .await;
+}

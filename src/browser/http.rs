@@ -1,7 +1,7 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{Function, JsString, Promise};
+use js_sys::{Function, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
@@ -56,13 +56,8 @@ pub async fn send(
         init.set_body(&JsValue::from_str(body));
     }
     // One signal covers the request and reading its body.
-    let timeout = AbortSignal::timeout_with_u32(timeout_ms);
-    match signal {
-        Some(caller) => {
-            let both: js_sys::Array = [JsValue::from(timeout), JsValue::from(caller.clone())].into_iter().collect();
-            init.set_signal(Some(&AbortSignal::any(&both)));
-        }
-        None => init.set_signal(Some(&timeout)),
+    if let Some(both) = stop_signal(timeout_ms, signal) {
+        init.set_signal(Some(&both));
     }
 
     let url = req.url(base);
@@ -87,6 +82,28 @@ pub async fn send(
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     Ok(Answer { status, body: String::from(text), hints })
+}
+
+/// `AbortSignal.any([AbortSignal.timeout(ms), caller])`, through `Reflect`:
+/// browsers without `AbortSignal.any` (Safari before 17.4, Chrome before 116,
+/// Firefox before 124) or `AbortSignal.timeout` get what they have, never an
+/// exception. Without `any`, the caller's abort is honoured between requests
+/// (`Inner::drive` checks it) and the timeout still ends each request.
+fn stop_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<AbortSignal> {
+    let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
+    let call = |name: &str, arg: &JsValue| -> Option<AbortSignal> {
+        let f: Function = Reflect::get(&ctor, &name.into()).ok()?.dyn_into().ok()?;
+        f.call1(&ctor, arg).ok()?.dyn_into().ok()
+    };
+    let timeout = call("timeout", &JsValue::from(timeout_ms));
+    match (timeout, caller) {
+        (Some(t), Some(c)) => {
+            let both: js_sys::Array = [JsValue::from(t.clone()), JsValue::from(c.clone())].into_iter().collect();
+            call("any", &both.into()).or(Some(t))
+        }
+        (None, c) => c.cloned(),
+        (t, None) => t,
+    }
 }
 
 fn unavailable() -> CheckoutError {

@@ -289,6 +289,11 @@ impl Inner {
         let mut action = flow.start();
         loop {
             let event = match action {
+                // Where AbortSignal.any is missing, fetch cannot see the caller's signal: check it here.
+                Action::Send(_) if self.aborted() => Event::Failed(CheckoutError::new(
+                    crate::error::ErrorKind::Aborted,
+                    "The call was stopped by the caller's AbortSignal.",
+                )),
                 Action::Send(req) => match self.access_token().await {
                     Ok(token) => {
                         let sent = http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await;
@@ -334,6 +339,10 @@ impl Inner {
                 Fact::SourceOrder(source, order) => self.source_orders.insert(source, order.clone()),
             }
         }
+    }
+
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
     }
 
     /// Whether `text` contains the fixed access token.

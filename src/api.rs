@@ -259,6 +259,10 @@ pub struct CustomerPaymentSourceInput {
     pub metadata: Option<Json>,
 }
 
+/// What `createCustomerPaymentSource` says when its input is unusable.
+pub const CUSTOMER_PAYMENT_SOURCE_NEEDS: &str =
+    "createCustomerPaymentSource needs { customer_id, payment_source: { type, id } } or the gateway's payment_source_token (and customer_token).";
+
 /// POST `/api/customer_payment_sources`: a payment source the API has, or a
 /// gateway's tokens (a card saved without an order).
 pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput) -> Result<ApiRequest, CheckoutError> {
@@ -272,9 +276,7 @@ pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput
         })?;
         relationships.insert("payment_source", linkage(source_type.as_str(), validate::id("payment_source.id", id)?));
     } else if input.payment_source_token.is_none() {
-        return Err(CheckoutError::invalid_input(
-            "createCustomerPaymentSource needs payment_source { type, id }, or the gateway's payment_source_token (and customer_token).",
-        ));
+        return Err(CheckoutError::invalid_input(CUSTOMER_PAYMENT_SOURCE_NEEDS));
     }
     if let Some(pm) = &input.payment_method_id {
         relationships.insert("payment_method", linkage(PAYMENT_METHODS, validate::id("payment_method_id", pm)?));

@@ -84,25 +84,21 @@ pub async fn send(
     Ok(Answer { status, body: String::from(text), hints })
 }
 
-/// `AbortSignal.any([AbortSignal.timeout(ms), caller])`, through `Reflect`:
-/// browsers without `AbortSignal.any` (Safari before 17.4, Chrome before 116,
-/// Firefox before 124) or `AbortSignal.timeout` get what they have, never an
-/// exception. Without `any`, the caller's abort is honoured between requests
-/// (`Inner::drive` checks it) and the timeout still ends each request.
+/// `AbortSignal.any([AbortSignal.timeout(ms), caller])` where the browser has
+/// both; without `any` (Safari before 17.4, Chrome before 116, Firefox
+/// before 124) the timeout alone, and the caller's abort is honoured between
+/// requests (`Inner::drive` checks it); never a call into a missing function.
 fn stop_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<AbortSignal> {
-    let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).ok()?;
-    let call = |name: &str, arg: &JsValue| -> Option<AbortSignal> {
-        let f: Function = Reflect::get(&ctor, &name.into()).ok()?.dyn_into().ok()?;
-        f.call1(&ctor, arg).ok()?.dyn_into().ok()
-    };
-    let timeout = call("timeout", &JsValue::from(timeout_ms));
+    let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).unwrap_or(JsValue::UNDEFINED);
+    let has = |name: &str| ctor.is_function() && Reflect::has(&ctor, &name.into()).unwrap_or(false);
+    let timeout = has("timeout").then(|| AbortSignal::timeout_with_u32(timeout_ms));
     match (timeout, caller) {
-        (Some(t), Some(c)) => {
-            let both: js_sys::Array = [JsValue::from(t.clone()), JsValue::from(c.clone())].into_iter().collect();
-            call("any", &both.into()).or(Some(t))
+        (Some(t), Some(c)) if has("any") => {
+            let both: js_sys::Array = [JsValue::from(t), JsValue::from(c.clone())].into_iter().collect();
+            Some(AbortSignal::any(&both))
         }
+        (Some(t), _) => Some(t),
         (None, c) => c.cloned(),
-        (t, None) => t,
     }
 }
 
@@ -113,9 +109,18 @@ fn unavailable() -> CheckoutError {
     )
 }
 
+/// The caller's `AbortSignal` stopped `req` before it was sent.
+pub fn aborted(req: &ApiRequest) -> CheckoutError {
+    failed(&JsValue::UNDEFINED, req, "was not sent")
+}
+
 /// Classifies a rejected fetch: the timeout signal, or the network.
 fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
-    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let name = if e.is_undefined() {
+        "AbortError".to_string()
+    } else {
+        js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
+    };
     let (kind, advice) = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),
         "AbortError" => (ErrorKind::Aborted, ": the caller's AbortSignal stopped it."),

@@ -290,10 +290,7 @@ impl Inner {
         loop {
             let event = match action {
                 // Where AbortSignal.any is missing, fetch cannot see the caller's signal: check it here.
-                Action::Send(_) if self.aborted() => Event::Failed(CheckoutError::new(
-                    crate::error::ErrorKind::Aborted,
-                    "The call was stopped by the caller's AbortSignal.",
-                )),
+                Action::Send(req) if self.aborted() => Event::Failed(http::aborted(&req)),
                 Action::Send(req) => match self.access_token().await {
                     Ok(token) => {
                         let sent = http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await;
@@ -442,9 +439,7 @@ fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
 
 fn read_customer_payment_source(input: &JsValue) -> Result<CustomerPaymentSourceInput, CheckoutError> {
     if !is_plain_object(input) {
-        return Err(CheckoutError::invalid_input(
-            "createCustomerPaymentSource needs an object { customer_id, payment_source or payment_source_token, … } (CustomerPaymentSourceInput).",
-        ));
+        return Err(CheckoutError::invalid_input(api::CUSTOMER_PAYMENT_SOURCE_NEEDS));
     }
     let optional = |value: JsValue, key: &str| -> Result<Option<String>, CheckoutError> {
         if value.is_undefined() || value.is_null() {

@@ -15,6 +15,8 @@ use crate::flow::{Event, Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::stripe::{read_return_url, valid_client_secret};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
+const NOT_STRIPE: &str =
+    "mountStripe and stripeOptions need a stripe_payments payment source (from createPaymentSource or useWalletSource).";
 const MAX_PROCESSING_LIMIT_MS: f64 = 600_000.0;
 
 /// A mounted Payment Element bound to one order; `confirm()` pays and places it.
@@ -96,9 +98,7 @@ impl PaymentState {
             return Err(CheckoutError::invalid_input("mountStripe needs the page's Stripe instance: Stripe(publishable_key)."));
         }
         if text(source, "type").as_deref() != Some("stripe_payments") {
-            return Err(CheckoutError::invalid_input(
-                "mountStripe needs a stripe_payments payment source (from createPaymentSource or useWalletSource).",
-            ));
+            return Err(CheckoutError::invalid_input(NOT_STRIPE));
         }
         let client_secret = text(source, "client_secret").filter(|s| valid_client_secret(s)).ok_or_else(|| {
             CheckoutError::invalid_input("The payment source has no usable client_secret; create the payment source again.")
@@ -259,7 +259,7 @@ pub fn stripe_options(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] so
 
 fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
     if text(source, "type").as_deref() != Some("stripe_payments") {
-        return Err(CheckoutError::invalid_input("stripeOptions needs a stripe_payments payment source."));
+        return Err(CheckoutError::invalid_input(NOT_STRIPE));
     }
     let key = text(source, "publishable_key").filter(|k| k.starts_with("pk_") && crate::validate::id("key", k).is_ok());
     let key = key.ok_or_else(|| {

@@ -112,10 +112,10 @@ async function main() {
     (await api("POST", `/${type}`, { type, attributes: {}, relationships: { order: { data: { type: "orders", id } } } })).data;
   const prepare = {
     stripeSource: async () => [(await order({ payment_source_type: "stripe_payments" })).id],
+    // Saved once the card is authorized, before placing: a storefront token may not write to a placed order.
     saveToWallet: async () => {
       const o = await order({ payment_source_type: "stripe_payments", wallet: 0 });
       await confirmCard(sbx.url, (await sourceFor(o.id)).attributes);
-      await api("PATCH", `/orders/${o.id}`, { type: "orders", id: o.id, attributes: { _place: true } });
       return [o.id];
     },
     listWallet: async () => [(await order({ payment_source_type: "stripe_payments", wallet: 3 })).id],

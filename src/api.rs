@@ -144,6 +144,19 @@ pub fn stripe_update_amount_request(source_id: &str) -> Result<ApiRequest, Check
     Ok(req.body(Json::object([("data", data)]).to_json_string()))
 }
 
+/// GET the order's payment source with only its Stripe `stripe_id` (the
+/// PaymentIntent's id), to check a return URL's intent against the order.
+pub fn order_stripe_intent_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_with_only(order_id, "payment_source")?.query("fields[stripe_payments]", "stripe_id"))
+}
+
+/// The PaymentIntent id of the order's Stripe payment source, if it has one.
+pub fn decode_order_stripe_intent(doc: &Document) -> Result<Option<String>, CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    let sources = doc.related("payment_source", STRIPE_PAYMENTS).unwrap_or_default();
+    Ok(sources.first().and_then(|s| s.get("stripe_id")).and_then(Json::as_str).map(str::to_string))
+}
+
 /// Whether the answered Stripe payment source's amount no longer matches the order.
 pub fn decode_mismatched_amounts(doc: &Document) -> Result<bool, CheckoutError> {
     let source = doc.single(STRIPE_PAYMENTS)?;

@@ -354,6 +354,8 @@ pub(super) fn resume(
         let history = get(&js_sys::global(), "history");
         let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
     }
+    let intent = ret.client_secret.split("_secret_").next().unwrap_or_default();
+    let pay = Pay::resume(&order_id, intent, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
     let driver = Driver { stripe, client_secret: ret.client_secret, confirm: JsValue::UNDEFINED };
-    Ok(Some((Box::new(Pay::resume(&order_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())), driver)))
+    Ok(Some((Box::new(pay), driver)))
 }

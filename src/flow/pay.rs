@@ -14,6 +14,8 @@ use crate::stripe::{intent_failed, next_step, stripe_error, Next};
 pub const POLL_MS: u32 = 1000;
 
 enum PayState {
+    /// Before resuming: is the intent in the URL this order's?
+    Verifying(Call, String),
     /// Before confirming: does the PaymentIntent's amount still match the order?
     Checking(Call),
     /// The order's total changed: re-syncing the PaymentIntent (`_update`).
@@ -74,9 +76,12 @@ impl Pay {
         }
     }
 
-    /// `resumeStripe`: the intent named in the return URL is retrieved, never confirmed.
-    pub fn resume(order_id: &str, processing_limit_ms: u32, refreshable: bool) -> Pay {
-        Pay { resuming: true, ..Pay::new(order_id, false, processing_limit_ms, refreshable) }
+    /// `resumeStripe`: the intent named in the return URL (`intent_id`) must
+    /// be the order's payment source's; it is retrieved, never confirmed.
+    pub fn resume(order_id: &str, intent_id: &str, processing_limit_ms: u32, refreshable: bool) -> Result<Pay, CheckoutError> {
+        let verify = Call::new(api::order_stripe_intent_request(order_id)?, refreshable);
+        let state = PayState::Verifying(verify, intent_id.to_string());
+        Ok(Pay { resuming: true, state, ..Pay::new(order_id, false, processing_limit_ms, refreshable) })
     }
 
     /// After the amounts check: re-sync, or confirm.
@@ -162,13 +167,29 @@ impl Pay {
 impl Flow for Pay {
     fn start(&mut self) -> Action {
         match &self.state {
-            PayState::Checking(call) => call.start(),
+            PayState::Checking(call) | PayState::Verifying(call, _) => call.start(),
             _ => Action::Stripe(StripeCall::Retrieve),
         }
     }
 
     fn handle(&mut self, event: Event) -> Action {
         match (&mut self.state, event) {
+            (PayState::Verifying(call, intent), event) => {
+                let intent = intent.clone();
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(answer) => match answer.and_then(|doc| api::decode_order_stripe_intent(&doc)) {
+                        Ok(Some(id)) if id == intent => {
+                            self.state = PayState::Asking;
+                            Action::Stripe(StripeCall::Retrieve)
+                        }
+                        Ok(_) => Action::Done(Err(CheckoutError::invalid_input(
+                            "The payment in the page URL is not this order's: nothing was placed. Resume with the order the shopper paid for.",
+                        ))),
+                        Err(e) => Action::Done(Err(e)),
+                    },
+                }
+            }
             (PayState::Checking(call), event) => match call.handle(event) {
                 Step::Act(action) => action,
                 Step::Answered(answer) => match answer.and_then(|doc| api::decode_mismatched_amounts(&doc)) {

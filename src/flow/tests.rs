@@ -303,6 +303,31 @@ fn a_changed_total_is_re_synced_before_the_shopper_authorizes() {
     }
 }
 
+const ORDER_OF_PI_1: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":{"type":"stripe_payments","id":"s1"}}}},
+  "included":[{"id":"s1","type":"stripe_payments","attributes":{"stripe_id":"pi_1"}}]}"#;
+
+#[test]
+fn resuming_checks_the_intent_belongs_to_the_order() {
+    let verify = "GET /api/orders/o1";
+    let cases: Vec<Row<&str, ()>> = vec![
+        (
+            "this order's intent",
+            vec![Http(200, ORDER_OF_PI_1), Stripe(None, "requires_capture"), Http(200, PLACED)],
+            vec![verify, "stripe retrieve", "PATCH /api/orders/o1 _place"],
+            Ok(()),
+        ),
+        ("another order's intent", vec![Http(200, ORDER_OF_PI_1)], vec![verify], Err(ErrorKind::InvalidInput)),
+        ("an order without a Stripe source", vec![Http(200, WITHOUT_SOURCE)], vec![verify], Err(ErrorKind::InvalidInput)),
+    ];
+    for (i, (name, script, expected, outcome)) in cases.into_iter().enumerate() {
+        let intent = if i == 1 { "pi_2" } else { "pi_1" };
+        let mut flow = Pay::resume("o1", intent, 30_000, false).unwrap();
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        assert_eq!(result.map(|_| ()).map_err(|e| e.kind), outcome, "{name}");
+    }
+}
+
 #[test]
 fn resuming_never_confirms_and_treats_any_stripe_error_as_final() {
     let cases: Vec<(Vec<Reply>, Vec<&str>, bool)> = vec![
@@ -311,8 +336,10 @@ fn resuming_never_confirms_and_treats_any_stripe_error_as_final() {
         (vec![Stripe(None, "requires_payment_method")], vec!["stripe retrieve"], false),
     ];
     for (script, expected, ok) in cases {
-        let mut flow = Pay::resume("o1", 30_000, false);
+        let mut flow = Pay::resume("o1", "pi_1", 30_000, false).unwrap();
+        let script = std::iter::once(Http(200, ORDER_OF_PI_1)).chain(script).collect();
         let (trace, result) = run(&mut flow, script);
+        let trace: Vec<String> = trace.into_iter().skip(1).collect();
         assert_eq!(trace, expected);
         assert_eq!(result.is_ok(), ok);
     }

@@ -105,7 +105,7 @@ fn stop_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<AbortSig
 fn unavailable() -> CheckoutError {
     CheckoutError::new(
         ErrorKind::Network,
-        "fetch is not available here: call cl-checkout in the browser (or a runtime with fetch), not during server-side rendering.",
+        "fetch is not available here (server-side rendering?): call cl-checkout in the browser.",
     )
 }
 

@@ -157,6 +157,6 @@ pub trait Flow {
 pub(crate) fn unexpected() -> CheckoutError {
     CheckoutError::new(
         crate::error::ErrorKind::Decode,
-        "cl-checkout received an event its flow did not expect; this is a bug in the module, please report it.",
+        "cl-checkout met an event its flow did not expect (a bug: please report it).",
     )
 }

@@ -184,7 +184,7 @@ impl Flow for Pay {
                             Action::Stripe(StripeCall::Retrieve)
                         }
                         Ok(_) => Action::Done(Err(CheckoutError::invalid_input(
-                            "The payment in the page URL is not this order's: nothing was placed. Resume with the order the shopper paid for.",
+                            "The page URL's payment is not this order's: nothing was placed.",
                         ))),
                         Err(e) => Action::Done(Err(e)),
                     },

@@ -278,6 +278,23 @@ test("returning from a redirect finishes the payment once and cleans the address
   await back.close();
 });
 
+test("a return URL carrying another order's payment places nothing", async () => {
+  const paid = await open();
+  await chooseCard(paid);
+  const other = orderOf(paid);
+  await paid.close();
+  const intent = await confirmOutOfBand(other);
+  const mine = await open();
+  await chooseCard(mine);
+  const order = orderOf(mine);
+  await mine.close();
+  const back = await open(`/?order=${order}&payment_intent=${intent.id}&payment_intent_client_secret=${intent.client_secret}&redirect_status=succeeded`);
+  await back.locator("#error:not([hidden])").waitFor();
+  assert.equal((await state(order)).status, "pending", "this order was not placed with another order's payment");
+  assert.equal((await state(other)).status, "pending", "nor was the other order");
+  await back.close();
+});
+
 /** Confirms the order's PaymentIntent with a good card, as a redirect-based method would have. */
 async function confirmOutOfBand(order) {
   const res = await fetch(`${sbx.url}/api/orders/${order}?include=payment_source`, {

@@ -285,17 +285,13 @@ impl Parser<'_> {
             self.expect(b':')?;
             self.skip_ws();
             let value = self.value(depth + 1)?;
-            // Last duplicate wins, as in JSON.parse.
-            match pairs.iter_mut().find(|(k, _)| *k == key) {
-                Some(slot) => slot.1 = value,
-                None => pairs.push((key, value)),
-            }
+            pairs.push((key, value));
             self.skip_ws();
             match self.peek() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
-                    return Ok(Json::Object(pairs));
+                    return Ok(Json::Object(without_duplicates(pairs)));
                 }
                 _ => return self.fail(),
             }
@@ -417,6 +413,45 @@ impl Parser<'_> {
     }
 }
 
+/// Drops duplicate keys, the last one winning in the first one's place, as
+/// `JSON.parse` does, in linear time: a small open-addressing table of
+/// FNV-1a hashes, so a hostile object with 200 000 keys costs 200 000 probes,
+/// not 4·10¹⁰ comparisons (and no hash-map or sort code in the `.wasm`).
+fn without_duplicates(pairs: Vec<(String, Json)>) -> Vec<(String, Json)> {
+    if pairs.len() < 2 {
+        return pairs;
+    }
+    let size = (pairs.len() * 2).next_power_of_two();
+    let mask = size - 1;
+    let mut table: Vec<usize> = vec![usize::MAX; size];
+    let mut out: Vec<(String, Json)> = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        let hash = key.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193));
+        let mut slot = hash as usize & mask;
+        loop {
+            match table.get(slot).copied() {
+                Some(usize::MAX) => {
+                    if let Some(entry) = table.get_mut(slot) {
+                        *entry = out.len();
+                    }
+                    out.push((key, value));
+                    break;
+                }
+                Some(index) => match out.get_mut(index) {
+                    Some(existing) if existing.0 == key => {
+                        existing.1 = value;
+                        break;
+                    }
+                    _ => slot = (slot + 1) & mask,
+                },
+                // Unreachable: the table is never full (twice the keys); stop rather than loop.
+                None => break,
+            }
+        }
+    }
+    out
+}
+
 /// Whether `text` is a JSON number (used for numbers that come from JavaScript).
 pub fn is_number(text: &str) -> bool {
     matches!(parse(text), Ok(Json::Number(_)))
@@ -474,8 +509,16 @@ mod tests {
     }
 
     #[test]
-    fn duplicate_keys_keep_the_last_value() {
+    fn duplicate_keys_keep_the_last_value_in_the_first_place() {
         assert_eq!(parse(r#"{"a":1,"a":2}"#).unwrap(), Json::object([("a", Json::Number("2".into()))]));
+        let n = |s: &str| Json::Number(s.into());
+        assert_eq!(
+            parse(r#"{"b":1,"a":2,"b":3,"c":4,"a":5}"#).unwrap(),
+            Json::object([("b", n("3")), ("a", n("5")), ("c", n("4"))])
+        );
+        // 200 000 keys, all the same: one sort, not 4·10¹⁰ comparisons.
+        let many = format!("{{{}\"k\":0}}", "\"k\":1,".repeat(200_000));
+        assert_eq!(parse(&many).unwrap(), Json::object([("k", n("0"))]));
     }
 
     #[test]

@@ -52,13 +52,13 @@ impl Document {
     /// The primary data as one resource (an object with string `id` and `type`).
     pub fn single(&self, expected_type: &str) -> Result<Json, CheckoutError> {
         check_identity(&self.data, expected_type)?;
-        Ok(self.flatten(&self.data))
+        self.flatten(&self.data)
     }
 
     /// Flattens one resource of the document, resolving its relationships.
-    pub fn flatten(&self, resource: &Json) -> Json {
+    pub fn flatten(&self, resource: &Json) -> Result<Json, CheckoutError> {
         let index = self.index();
-        flatten(resource, &index, &mut Vec::new())
+        Walk { index: &index, chain: Vec::new(), expanded: 0 }.flatten(resource)
     }
 
     fn index(&self) -> Index<'_> {
@@ -95,24 +95,23 @@ impl Document {
         let Some(pairs) = self.linkage(name)? else {
             return Ok(Vec::new());
         };
-        pairs
-            .into_iter()
-            .map(|(t, id)| {
-                if t != expected_type {
-                    let mut m = String::from("The response links \"");
-                    m.push_str(name);
-                    m.push_str("\" to a resource of an unexpected type.");
-                    return Err(CheckoutError::decode(m));
-                }
-                let found = index.get(&(t, id)).ok_or_else(|| {
-                    let mut m = String::from("The response names a \"");
-                    m.push_str(name);
-                    m.push_str("\" resource but does not include it.");
-                    CheckoutError::decode(m)
-                })?;
-                Ok(flatten(found, &index, &mut Vec::new()))
-            })
-            .collect()
+        // One walk for the whole list: its expansion budget covers them all.
+        let mut walk = Walk { index: &index, chain: Vec::new(), expanded: 0 };
+        let mut list = Vec::with_capacity(pairs.len());
+        for (t, id) in pairs {
+            let found = index.get(&(t, id)).filter(|_| t == expected_type).ok_or_else(|| {
+                let mut m = String::from("The response's \"");
+                m.push_str(name);
+                m.push_str(if t == expected_type {
+                    "\" resource is not included."
+                } else {
+                    "\" relationship links a resource of an unexpected type."
+                });
+                CheckoutError::decode(m)
+            })?;
+            list.push(walk.flatten(found)?);
+        }
+        Ok(list)
     }
 }
 
@@ -140,49 +139,81 @@ pub fn check_identity(value: &Json, expected_type: &str) -> Result<(), CheckoutE
     Err(CheckoutError::decode(m))
 }
 
-/// `chain` holds the resources being expanded, so a cycle in `included`
-/// (an order including a customer including the order) stops at a reference.
-fn flatten<'a>(resource: &'a Json, index: &Index<'a>, chain: &mut Vec<(&'a str, &'a str)>) -> Json {
-    let mut out = Vec::new();
-    let id = resource.get("id").and_then(Json::as_str).unwrap_or_default();
-    let ty = resource.get("type").and_then(Json::as_str).unwrap_or_default();
-    out.push(("id".to_string(), Json::str(id)));
-    out.push(("type".to_string(), Json::str(ty)));
-    if let Some(Json::Object(attributes)) = resource.get("attributes") {
-        for (k, v) in attributes {
-            // `id` and `type` are reserved by JSON:API; never let attributes shadow them.
-            if k != "id" && k != "type" {
-                out.push((k.clone(), v.clone()));
-            }
-        }
-    }
-    if let Some(Json::Object(relationships)) = resource.get("relationships") {
-        chain.push((ty, id));
-        for (name, rel) in relationships {
-            let value = match rel.get("data") {
-                None => continue,
-                Some(Json::Array(items)) => Json::Array(items.iter().map(|r| resolve(r, index, chain)).collect()),
-                Some(Json::Null) => Json::Null,
-                Some(one) => resolve(one, index, chain),
-            };
-            match out.iter_mut().find(|(k, _)| k == name) {
-                Some(slot) => slot.1 = value,
-                None => out.push((name.clone(), value)),
-            }
-        }
-        chain.pop();
-    }
-    Json::Object(out)
+/// At most this many included resources are expanded into one answer;
+/// past it, links stay `{ id, type }` references. A document whose
+/// resources all link to each other cannot grow the result exponentially.
+pub const MAX_EXPANDED: usize = 5_000;
+/// Relationship chains nest at most this deep: a longer chain is a `decode`
+/// error, never a stack overflow (a trap in WebAssembly).
+pub const MAX_NESTING: usize = 24;
+
+/// Expands resources with their included relationships, within bounds.
+struct Walk<'a, 'i> {
+    index: &'i Index<'a>,
+    /// The resources being expanded, so a cycle stops at a reference.
+    chain: Vec<(&'a str, &'a str)>,
+    expanded: usize,
 }
 
-fn resolve<'a>(linkage: &'a Json, index: &Index<'a>, chain: &mut Vec<(&'a str, &'a str)>) -> Json {
-    let key = match (linkage.get("type").and_then(Json::as_str), linkage.get("id").and_then(Json::as_str)) {
-        (Some(t), Some(id)) => (t, id),
-        _ => return Json::Null,
-    };
-    match index.get(&key) {
-        Some(found) if !chain.contains(&key) => flatten(found, index, chain),
-        _ => Json::object([("id", Json::str(key.1)), ("type", Json::str(key.0))]),
+fn too_deep() -> CheckoutError {
+    CheckoutError::decode("The response nests included resources deeper than any checkout answer does; refused.")
+}
+
+impl<'a> Walk<'a, '_> {
+    fn flatten(&mut self, resource: &'a Json) -> Result<Json, CheckoutError> {
+        if self.chain.len() >= MAX_NESTING {
+            return Err(too_deep());
+        }
+        let mut out = Vec::new();
+        let id = resource.get("id").and_then(Json::as_str).unwrap_or_default();
+        let ty = resource.get("type").and_then(Json::as_str).unwrap_or_default();
+        out.push(("id".to_string(), Json::str(id)));
+        out.push(("type".to_string(), Json::str(ty)));
+        if let Some(Json::Object(attributes)) = resource.get("attributes") {
+            for (k, v) in attributes {
+                // `id` and `type` are reserved by JSON:API; never let attributes shadow them.
+                if k != "id" && k != "type" {
+                    out.push((k.clone(), v.clone()));
+                }
+            }
+        }
+        if let Some(Json::Object(relationships)) = resource.get("relationships") {
+            self.chain.push((ty, id));
+            for (name, rel) in relationships {
+                let value = match rel.get("data") {
+                    None => continue,
+                    Some(Json::Array(items)) => {
+                        let mut list = Vec::with_capacity(items.len());
+                        for item in items {
+                            list.push(self.resolve(item)?);
+                        }
+                        Json::Array(list)
+                    }
+                    Some(Json::Null) => Json::Null,
+                    Some(one) => self.resolve(one)?,
+                };
+                match out.iter_mut().find(|(k, _)| k == name) {
+                    Some(slot) => slot.1 = value,
+                    None => out.push((name.clone(), value)),
+                }
+            }
+            self.chain.pop();
+        }
+        Ok(Json::Object(out))
+    }
+
+    fn resolve(&mut self, linkage: &'a Json) -> Result<Json, CheckoutError> {
+        let key = match (linkage.get("type").and_then(Json::as_str), linkage.get("id").and_then(Json::as_str)) {
+            (Some(t), Some(id)) => (t, id),
+            _ => return Ok(Json::Null),
+        };
+        match self.index.get(&key) {
+            Some(found) if !self.chain.contains(&key) && self.expanded < MAX_EXPANDED => {
+                self.expanded += 1;
+                self.flatten(found)
+            }
+            _ => Ok(Json::object([("id", Json::str(key.1)), ("type", Json::str(key.0))])),
+        }
     }
 }
 

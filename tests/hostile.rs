@@ -157,7 +157,55 @@ fn cases() -> Vec<Case> {
             api::decode_payment_source(&doc, SourceType::STRIPE).map(|_| ())
         }),
     ));
+    cases.push((
+        "a relationship chain 2 000 resources long",
+        ErrorKind::Decode,
+        Box::new(|| api::decode_order(&api::read(200, &chain(2_000))?).map(|_| ())),
+    ));
     cases
+}
+
+/// An order whose payment method links through `n` included resources, each to the next.
+fn chain(n: usize) -> String {
+    let link = |i: usize| format!(r#"{{"type":"payment_methods","id":"p{i}"}}"#);
+    let included: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id":"p{i}","type":"payment_methods","relationships":{{"next":{{"data":{}}}}}}}"#, link(i + 1)))
+        .collect();
+    format!(
+        r#"{{"data":{{"id":"o1","type":"orders","relationships":{{"payment_method":{{"data":{}}}}}}},"included":[{}]}}"#,
+        link(0),
+        included.join(",")
+    )
+}
+
+/// An order linking to the 2 nodes of layer 0, each node linking to both nodes of the next layer:
+/// expanded naively, 2^layers resources.
+fn lattice(layers: usize) -> String {
+    let node = |l: usize, k: usize| format!(r#"{{"type":"line_items","id":"n{l}_{k}"}}"#);
+    let mut included = Vec::new();
+    for l in 0..layers {
+        for k in 0..2 {
+            let next = if l + 1 < layers { format!("[{},{}]", node(l + 1, 0), node(l + 1, 1)) } else { "[]".into() };
+            included.push(format!(r#"{{"id":"n{l}_{k}","type":"line_items","relationships":{{"next":{{"data":{next}}}}}}}"#));
+        }
+    }
+    format!(
+        r#"{{"data":{{"id":"o1","type":"orders","relationships":{{"line_items":{{"data":[{},{}]}}}}}},"included":[{}]}}"#,
+        node(0, 0),
+        node(0, 1),
+        included.join(",")
+    )
+}
+
+#[test]
+fn shared_links_are_expanded_within_a_budget_not_exponentially() {
+    // 20 layers (the chain cap is deeper): naively 2^21 resources; capped, a bounded answer.
+    let doc = api::read(200, &lattice(20)).unwrap();
+    let (order, _) = api::decode_order(&doc).unwrap();
+    let size = order.to_json_string().len();
+    assert!(size < 2_000_000, "the expanded order is {size} bytes");
+    let expanded = order.to_json_string().matches(r#""next":"#).count();
+    assert!(expanded <= cl_checkout::jsonapi::MAX_EXPANDED + 2, "{expanded} resources expanded");
 }
 
 #[test]

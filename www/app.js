@@ -194,7 +194,10 @@ async function main() {
         const source = await checkout.createPaymentSource(orderId);
         // Demo only: ?processingTimeoutMs= shortens the wait for a processing payment (the e2e tests use it).
         const wait = Number(params.get("processingTimeoutMs") ?? 30000);
-        payment = checkout.mountStripe(stripeFor(source), source, "#payment-element", { processingTimeoutMs: wait });
+        // Demo only: ?billingDetails=never hides the Element's billing fields; the page then passes them at confirm.
+        const hideBilling = params.get("billingDetails") === "never";
+        const paymentElementOptions = hideBilling ? { layout: "tabs", fields: { billingDetails: "never" } } : undefined;
+        payment = checkout.mountStripe(stripeFor(source), source, "#payment-element", { processingTimeoutMs: wait, paymentElementOptions });
         ui.card.hidden = false;
         ui.saveRow.hidden = !asCustomer;
         choice = { kind: "stripe" };
@@ -225,7 +228,8 @@ async function main() {
         const back = new URLSearchParams(params);
         back.delete("token");
         const returnUrl = `${location.origin}${location.pathname}?${back}`;
-        const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked });
+        const billing = params.get("billingDetails") === "never" ? { payment_method_data: { billing_details: { email: order.customer_email } } } : undefined;
+        const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked, confirmParams: billing });
         if (outcome.pending) return showPending();
         placed = outcome.order;
       } else if (choice.kind === "saved") {

@@ -265,6 +265,11 @@
       if (redirect !== "if_required" && !confirmParams.return_url) throw integrationError("confirmPayment: return_url is required when redirect is \"always\".");
       const el = elements && (elements.getElement("payment") || elements.getElement("card"));
       if (!el || !el._frame) throw integrationError("confirmPayment: the Payment Element is not mounted.");
+      // As Stripe.js: billing details the Element does not collect must come with the confirmation.
+      const fields = /** @type {{fields?: {billingDetails?: string}}} */ (el._options).fields;
+      if (fields?.billingDetails === "never" && !confirmParams.payment_method_data?.billing_details) {
+        throw integrationError("You specified \"never\" for fields.billingDetails when creating the payment Element, but did not pass confirmParams.payment_method_data.billing_details when calling stripe.confirmPayment().");
+      }
       const result = await this._confirmWith(el, /** @type {string} */ (secret), confirmParams.return_url || "");
       if (result.paymentIntent && redirect === "always" && confirmParams.return_url) {
         const url = new URL(confirmParams.return_url);

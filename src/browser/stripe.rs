@@ -157,9 +157,19 @@ impl PaymentState {
     /// The flow and the Stripe.js driver of `confirm(options)`.
     fn confirm_flow(&self, options: &JsValue) -> Result<Task, CheckoutError> {
         let (return_url, save_to_wallet) = read_confirm_options(options, &self.checkout)?;
+        // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
+        let given = get(options, "confirmParams");
+        let confirm_params = if given.is_undefined() {
+            Object::new()
+        } else if is_plain_object(&given) {
+            Object::assign(&Object::new(), given.unchecked_ref())
+        } else {
+            return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
+        };
+        let _ = Reflect::set(&confirm_params, &"return_url".into(), &return_url.as_str().into());
         let params = obj(&[
             ("elements", self.elements.clone()),
-            ("confirmParams", obj(&[("return_url", return_url.as_str().into())])),
+            ("confirmParams", confirm_params.into()),
             ("redirect", "if_required".into()),
         ]);
         let driver = Driver { stripe: self.stripe.clone(), client_secret: self.client_secret.clone(), confirm: params };

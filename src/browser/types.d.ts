@@ -150,7 +150,7 @@ export function isCheckoutError(value: unknown): value is CheckoutError;
 export interface StripeLike {
   elements(options: { clientSecret: string; [option: string]: unknown }): unknown;
   /** Called by the module with the group `elements()` returned (hence `never`: no caller builds that argument). */
-  confirmPayment(options: { elements: never; confirmParams: { return_url: string }; redirect: "if_required" }): Promise<unknown>;
+  confirmPayment(options: { elements: never; confirmParams: { return_url: string; [param: string]: unknown }; redirect: "if_required" }): Promise<unknown>;
   retrievePaymentIntent(clientSecret: string): Promise<unknown>;
 }
 
@@ -177,6 +177,17 @@ export interface ConfirmOptions {
   returnUrl: string;
   /** Save the card to the customer's wallet once the order is placed. */
   saveToWallet?: boolean;
+  /**
+   * Passed to `stripe.confirmPayment` as Stripe documents them for the Payment Element: `payment_method_data`
+   * (with `billing_details`, required when the Element was created with `fields: { billingDetails: "never" }`),
+   * `shipping`, `receipt_email`, … (`return_url` is `returnUrl`).
+   */
+  confirmParams?: {
+    payment_method_data?: { billing_details?: { [field: string]: unknown } };
+    shipping?: { [field: string]: unknown };
+    receipt_email?: string;
+    [param: string]: unknown;
+  };
 }
 
 /** What `confirm()` and `resumeStripe()` resolve with: paid and placed, or pending. */

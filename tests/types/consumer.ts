@@ -35,7 +35,11 @@ export async function pay(checkout: Checkout, stripe: Stripe, orderId: string): 
     elementsOptions: { appearance: { theme: "stripe" } },
     processingTimeoutMs: 20_000,
   });
-  const outcome: StripeOutcome = await payment.confirm({ returnUrl: "https://shop.example/checkout", saveToWallet: true });
+  const outcome: StripeOutcome = await payment.confirm({
+    returnUrl: "https://shop.example/checkout",
+    saveToWallet: true,
+    confirmParams: { payment_method_data: { billing_details: { name: "Ada", email: "ada@example.com" } }, receipt_email: "ada@example.com" },
+  });
   if (outcome.pending) {
     const later: null = outcome.order;
     // @ts-expect-error a pending payment has no placed order to read

@@ -56,11 +56,17 @@ function shopperMessage(e) {
   }
 }
 
-function showError(e) {
+/** A message for the shopper in the alert box (the page's own checks, and every error). */
+function showMessage(text) {
   ui.error.replaceChildren();
   const p = document.createElement("p");
-  p.textContent = shopperMessage(e);
+  p.textContent = text;
   ui.error.append(p);
+  ui.error.hidden = false;
+}
+
+function showError(e) {
+  showMessage(shopperMessage(e));
   if (isCheckoutError(e)) {
     const details = document.createElement("details");
     const summary = document.createElement("summary");
@@ -171,7 +177,7 @@ async function main() {
   if (asCustomer) {
     const wallet = await checkout.walletSources(orderId);
     if (wallet.length) {
-      ui.savedList.replaceChildren(...wallet.map((c) => radio("method", `saved:${c.id}`, `Saved card ${c.name}`, false)));
+      ui.savedList.replaceChildren(...wallet.map((c) => radio("method", `saved:${c.id}`, /^X{4}-/.test(c.name) ? `Saved card ${c.name}` : `Saved ${c.name}`, false)));
       ui.saved.hidden = false;
     }
   }
@@ -218,7 +224,7 @@ async function main() {
 
   ui.form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
-    if (!choice) return showError({ kind: "no_payment_method" });
+    if (!choice) return showMessage("Please choose a payment method.");
     clearError();
     busy(true, "Processing your payment…");
     try {

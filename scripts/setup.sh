@@ -15,6 +15,15 @@ fi
 
 rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
+# The pinned nightly of the release .wasm (scripts/build.sh), with std's source to rebuild it.
+NIGHTLY=$(cat scripts/nightly-toolchain)
+if ! rustup run "$NIGHTLY" rustc --print sysroot >/dev/null 2>&1 ||
+  ! rustup component list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -q '^rust-src' ||
+  ! rustup target list --toolchain "$NIGHTLY" --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: installing $NIGHTLY (rust-src, wasm32) for the release build"
+  rustup toolchain install "$NIGHTLY" --profile minimal --component rust-src --target wasm32-unknown-unknown
+fi
+
 WB=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WB"; then
   echo "setup: building wasm-bindgen-cli $WB (about 15 minutes, once per machine)"

@@ -48,6 +48,7 @@ function shopperMessage(e) {
       if (e.status === 401) return "Your session has expired or is not valid. Please reload the page or sign in again.";
       if (e.status === 404) return "We could not find this order. It may have been completed or removed.";
       if (e.status === 429) return "Too many attempts. Please wait a few seconds and try again.";
+      if (amountChanged(e)) return "Your order total changed. Please check the new total, then select Pay again to confirm it.";
       return "The order could not be updated. Please try again.";
     case "no_payment_method":
       return "Please choose a payment method.";
@@ -64,6 +65,9 @@ function showMessage(text) {
   ui.error.append(p);
   ui.error.hidden = false;
 }
+
+/** The total changed after the card was authorized: the module re-synced the payment; the shopper confirms again. */
+const amountChanged = (e) => e?.errors?.some((x) => x.meta?.error === "mismatched_amounts");
 
 function showError(e) {
   showMessage(shopperMessage(e));
@@ -249,6 +253,7 @@ async function main() {
     } catch (e) {
       busy(false);
       showError(e);
+      if (amountChanged(e)) renderSummary(await checkout.order(orderId));
     }
   });
 

@@ -25,8 +25,24 @@ enum PayState {
     /// A `processing` intent: waiting, then retrieving it again.
     Settling,
     Placing(Place),
+    /// `_place` was refused because the total changed after the shopper
+    /// authorized: re-syncing the PaymentIntent, then telling the page.
+    Resyncing(Call, CheckoutError),
     /// Placed; saving the payment source to the wallet.
     Saving(Call, Json),
+}
+
+/// Whether the API refused `_place` because the payment's amount no longer matches the order.
+fn mismatched(e: &CheckoutError) -> bool {
+    e.errors.iter().any(|x| x.meta.as_ref().and_then(|m| m.get("error")).and_then(Json::as_str) == Some("mismatched_amounts"))
+}
+
+/// The order's total changed between the authorization and `_place`: the
+/// API's error, with what the page should do. Never a loop: the next
+/// `confirm()` authorizes the re-synced amount.
+fn amount_changed(mut e: CheckoutError) -> CheckoutError {
+    e.message = "The order's total changed after the shopper authorized the payment; the payment now asks for the new total. Show the new total and call confirm() again.".into();
+    e
 }
 
 /// Confirm → settle → place → (save), or resume → settle → place.
@@ -209,8 +225,26 @@ impl Flow for Pay {
             (PayState::Asking, Event::Failed(e)) => Action::Done(Err(e)),
             (PayState::Placing(place), event) => match place.handle(event) {
                 Action::Done(Ok(placed)) => self.placed(placed),
+                Action::Done(Err(e)) if mismatched(&e) && !self.resuming => {
+                    match api::stripe_update_amount_request(&self.source_id) {
+                        Ok(req) => {
+                            let call = Call::new(req, self.refreshable);
+                            let first = call.start();
+                            self.state = PayState::Resyncing(call, e);
+                            first
+                        }
+                        Err(_) => Action::Done(Err(amount_changed(e))),
+                    }
+                }
                 other => other,
             },
+            (PayState::Resyncing(call, refused), event) => {
+                let refused = refused.clone();
+                match call.handle(event) {
+                    Step::Act(action) => action,
+                    Step::Answered(_) => Action::Done(Err(amount_changed(refused))),
+                }
+            }
             (PayState::Saving(call, order), event) => {
                 let order = order.clone();
                 match call.handle(event) {

@@ -22,6 +22,7 @@ const WITH_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":
   "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_a"}}]}"#;
 const WITHOUT_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":null}}}}"#;
 const IN_SYNC: &str = r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"mismatched_amounts":false}}}"#;
+const MISMATCHED: &str = r#"{"errors":[{"code":"VALIDATION_ERROR","status":"422","meta":{"error":"mismatched_amounts"}}]}"#;
 const STALE: &str = r#"{"data":{"id":"s1","type":"stripe_payments","attributes":{"mismatched_amounts":true}}}"#;
 
 /// A table row: name, what the edge answers, the trace expected, the outcome expected.
@@ -287,6 +288,18 @@ fn a_changed_total_is_re_synced_before_the_shopper_authorizes() {
             Ok("placed"),
         ),
         ("the check fails: nothing is confirmed", vec![Http(404, "{}")], vec![check], Err(ErrorKind::Api)),
+        (
+            "changed after authorizing: re-synced, and the page is told, once",
+            vec![
+                Http(200, IN_SYNC),
+                Stripe(None, "requires_capture"),
+                Http(422, MISMATCHED),
+                Http(200, PENDING),
+                Http(200, IN_SYNC),
+            ],
+            vec![check, "stripe confirm", "PATCH /api/orders/o1 _place", "GET /api/orders/o1", update],
+            Err(ErrorKind::Api),
+        ),
         (
             "the re-sync fails: nothing is confirmed",
             vec![Http(200, STALE), Http(422, INVALID)],

@@ -210,6 +210,26 @@ test("paying without a method asks for one; a saved wire transfer is not called 
   await customer.close();
 });
 
+test("a total that changed after authorizing is re-synced and confirmed again, never looped", async () => {
+  const page = await open();
+  await chooseCard(page);
+  const order = orderOf(page);
+  const mismatched = JSON.stringify({ errors: [{ code: "VALIDATION_ERROR", status: "422", title: "is invalid",
+    detail: "payment_source - the amount changed", meta: { error: "mismatched_amounts" } }] });
+  await admin(sbx.url, "POST", "/faults", { path: `/api/orders/${order}`, method: "PATCH", fault: "status", status: 422, body: mismatched });
+  await typeCard(page, "4242 4242 4242 4242");
+  await page.click("#place");
+  await page.locator("#error:not([hidden])").waitFor();
+  assert.match(await page.textContent("#error p"), /total changed/);
+  assert.equal((await state(order)).status, "pending");
+  const log = await admin(sbx.url, "GET", "/requests");
+  assert.ok(log.some((r) => r.method === "PATCH" && r.path.startsWith("/api/stripe_payments/") && r.body.includes("_update")), "re-synced");
+  await page.click("#place");
+  await placed(page);
+  assert.equal((await state(order)).status, "placed");
+  await page.close();
+});
+
 test("a declined card shows why, and a retry with a good card pays the same payment", async () => {
   const page = await open("/", PHONE);
   await chooseCard(page);

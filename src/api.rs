@@ -58,7 +58,22 @@ fn order_with_only(order_id: &str, relationship: &'static str) -> Result<ApiRequ
 
 /// GET the order's payment method (to learn its payment source type).
 pub fn payment_method_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    order_with_only(order_id, "payment_method")
+    // The payment source comes along (linkage needs the include) so a lost create can later be told apart
+    // from a source the order already had; a fresh order has none, and a Stripe one is cut to one field.
+    Ok(order_path(Method::Get, order_id)?
+        .query("include", "payment_method,payment_source")
+        .query("fields[orders]", "payment_method,payment_source")
+        .query("fields[stripe_payments]", "mismatched_amounts"))
+}
+
+/// What the answer says of the order's payment source: `None` when it does
+/// not say (the relationship was not asked for), `Some(None)` when it has none.
+pub fn decode_order_source(doc: &Document) -> Option<Option<String>> {
+    if !doc.has_linkage("payment_source") {
+        return None;
+    }
+    let linked = doc.linkage("payment_source").ok()?;
+    Some(linked.and_then(|pairs| pairs.first().map(|(_, id)| (*id).to_string())))
 }
 
 /// The order's payment method (`None` when it has none), its type checked.
@@ -342,7 +357,10 @@ mod tests {
     fn payment_method_is_one_sparse_get() {
         let req = payment_method_request("eqkykhjlVw").unwrap();
         assert_eq!(req.method, Method::Get);
-        assert_eq!(url(&req), "https://shop.example/api/orders/eqkykhjlVw?include=payment_method&fields[orders]=payment_method");
+        assert_eq!(
+            url(&req),
+            "https://shop.example/api/orders/eqkykhjlVw?include=payment_method,payment_source&fields[orders]=payment_method,payment_source&fields[stripe_payments]=mismatched_amounts"
+        );
         assert_eq!(req.body, None);
     }
 

@@ -74,6 +74,8 @@ pub(super) struct Inner {
     /// The order of each payment source this `Checkout` created or switched
     /// to, so `mountStripe` knows which order to place.
     source_orders: Remembered<String>,
+    /// Each order's payment source as last seen (`None`: it had none).
+    order_sources: Remembered<Option<String>>,
     /// `createPaymentSource` calls in flight, per order: a second call
     /// shares the first one's request instead of creating a second source.
     creating: Remembered<Promise>,
@@ -113,7 +115,8 @@ impl Checkout {
         let make = |me: &Inner| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let attributes = arg_object(&attributes, "attributes")?;
-            Ok(Box::new(Create::new(&order_id, attributes, me.source_types.get(&order_id), me.refreshable())?))
+            let (known, previous) = (me.source_types.get(&order_id), me.order_sources.get(&order_id));
+            Ok(Box::new(Create::new(&order_id, attributes, known, previous, me.refreshable())?))
         };
         let promise = spawn(self.inner.clone(), make(&self.inner), None, Finish::Forget(key.clone()));
         self.inner.creating.insert(&key, promise.clone());
@@ -334,6 +337,7 @@ impl Inner {
                 Fact::SourceType(order, t) => self.source_types.insert(order, *t),
                 Fact::NoPaymentMethod(order) => self.source_types.remove(order),
                 Fact::SourceOrder(source, order) => self.source_orders.insert(source, order.clone()),
+                Fact::OrderSource(order, source) => self.order_sources.insert(order, source.clone()),
             }
         }
     }
@@ -407,6 +411,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
         signal,
         source_types: Remembered::default(),
         source_orders: Remembered::default(),
+        order_sources: Remembered::default(),
         creating: Remembered::default(),
     })
 }

@@ -37,8 +37,15 @@ fn order(doc: &Document, order_id: &str) -> Result<Finished, CheckoutError> {
     if let Some(t) = source_type {
         facts.push(Fact::SourceType(order_id.to_string(), t));
     }
-    if let Some(id) = order.get("payment_source").and_then(|s| s.get("id")).and_then(Json::as_str) {
-        facts.push(Fact::SourceOrder(id.to_string(), order_id.to_string()));
+    match order.get("payment_source") {
+        Some(Json::Null) => facts.push(Fact::OrderSource(order_id.to_string(), None)),
+        Some(source) => {
+            if let Some(id) = source.get("id").and_then(Json::as_str) {
+                facts.push(Fact::SourceOrder(id.to_string(), order_id.to_string()));
+                facts.push(Fact::OrderSource(order_id.to_string(), Some(id.to_string())));
+            }
+        }
+        None => {}
     }
     Ok(Finished { value: order, facts, paid: None })
 }
@@ -111,16 +118,27 @@ enum CreateState {
 
 /// `createPaymentSource`: one source per shopper click, even when the
 /// create's answer is lost (the order is re-read instead of POSTing again).
+/// The re-read is trusted only when the order's source before the POST is
+/// known and differs: never an older source and its stale client secret.
 pub struct Create {
     order_id: String,
     attributes: Json,
     refreshable: bool,
+    /// The order's payment source before the POST: `None` if unknown.
+    previous: Option<Option<String>>,
     state: CreateState,
 }
 
 impl Create {
-    /// `known`: the order's source type when an earlier call learned it (no GET then).
-    pub fn new(order_id: &str, attributes: Json, known: Option<SourceType>, refreshable: bool) -> Result<Create, CheckoutError> {
+    /// `known`: the order's source type when an earlier call learned it (no GET then);
+    /// `previous`: the order's payment source as an earlier call saw it, if any did.
+    pub fn new(
+        order_id: &str,
+        attributes: Json,
+        known: Option<SourceType>,
+        previous: Option<Option<String>>,
+        refreshable: bool,
+    ) -> Result<Create, CheckoutError> {
         crate::validate::id("order id", order_id)?;
         let state = match known {
             Some(t) => {
@@ -128,7 +146,7 @@ impl Create {
             }
             None => CreateState::Method(Call::new(api::payment_method_request(order_id)?, refreshable)),
         };
-        Ok(Create { order_id: order_id.to_string(), attributes, refreshable, state })
+        Ok(Create { order_id: order_id.to_string(), attributes, refreshable, previous, state })
     }
 
     fn post(&mut self, source_type: SourceType) -> Action {
@@ -149,8 +167,17 @@ impl Create {
         let mut facts = vec![Fact::SourceType(self.order_id.clone(), source_type)];
         if let Some(id) = source.get("id").and_then(Json::as_str) {
             facts.push(Fact::SourceOrder(id.to_string(), self.order_id.clone()));
+            facts.push(Fact::OrderSource(self.order_id.clone(), Some(id.to_string())));
         }
         Action::Done(Ok(Finished { value: source, facts, paid: None }))
+    }
+}
+
+impl Create {
+    /// Whether `source` is surely not the one the order had before the POST.
+    fn is_new(&self, source: &Json) -> bool {
+        let id = source.get("id").and_then(Json::as_str);
+        matches!(&self.previous, Some(before) if before.as_deref() != id)
     }
 }
 
@@ -167,7 +194,10 @@ impl Flow for Create {
                 Step::Act(action) => action,
                 Step::Answered(Err(e)) => Action::Done(Err(e)),
                 Step::Answered(Ok(doc)) => match api::decode_payment_method(&doc) {
-                    Ok(Some(pm)) => self.post(pm.source_type),
+                    Ok(Some(pm)) => {
+                        self.previous = api::decode_order_source(&doc);
+                        self.post(pm.source_type)
+                    }
                     Ok(None) => Action::Done(Err(api::no_payment_method(&self.order_id))),
                     Err(e) => Action::Done(Err(e)),
                 },
@@ -200,8 +230,8 @@ impl Flow for Create {
                 match call.handle(event) {
                     Step::Act(action) => action,
                     Step::Answered(Ok(doc)) => match api::decode_order_payment_source(&doc, source_type) {
-                        Ok(Some(source)) => self.created(source, source_type),
-                        Ok(None) | Err(_) => Action::Done(Err(lost)),
+                        Ok(Some(source)) if self.is_new(&source) => self.created(source, source_type),
+                        _ => Action::Done(Err(lost)),
                     },
                     Step::Answered(Err(_)) => Action::Done(Err(lost)),
                 }

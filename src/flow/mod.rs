@@ -111,6 +111,9 @@ pub enum Fact {
     NoPaymentMethod(String),
     /// This payment source (id) belongs to this order.
     SourceOrder(String, String),
+    /// The order's payment source as last seen (`None`: it had none), so a
+    /// lost create is never answered with an older source.
+    OrderSource(String, Option<String>),
 }
 
 /// A Stripe payment: paid (the order is placed), or pending.

@@ -82,7 +82,7 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
     let get_method = "GET /api/orders/o1";
     let post = "POST /api/stripe_payments";
     // Cold: one GET for the type, one POST; the facts remember both.
-    let mut cold = Create::new("o1", Json::Object(Vec::new()), None, false).unwrap();
+    let mut cold = Create::new("o1", Json::Object(Vec::new()), None, None, false).unwrap();
     let (trace, result) = run(&mut cold, vec![Http(200, ORDER_WITH_STRIPE_METHOD), Http(201, STRIPE_PAYMENT_CREATED)]);
     assert_eq!(trace, [get_method, post]);
     let facts = result.unwrap().facts;
@@ -106,13 +106,24 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
         ),
     ];
     for (name, script, expected, outcome) in cases {
-        let mut warm = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::STRIPE), false).unwrap();
+        // The order had no payment source before (an earlier answer said so).
+        let mut warm = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::STRIPE), Some(None), false).unwrap();
         let (trace, result) = run(&mut warm, script);
         assert_eq!(trace, expected, "{name}");
         assert_eq!(result.map(|_| ()).map_err(|e| e.kind), outcome, "{name}");
     }
 
-    let mut none = Create::new("o1", Json::Object(Vec::new()), None, false).unwrap();
+    // A lost answer is recovered only from a source that is surely new.
+    let lost = || vec![Fail(ErrorKind::Network), Http(200, WITH_SOURCE)];
+    for (previous, recovered) in
+        [(Some(None), true), (Some(Some("s0".to_string())), true), (Some(Some("s1".to_string())), false), (None, false)]
+    {
+        let mut flow = Create::new("o1", Json::Object(Vec::new()), Some(SourceType::STRIPE), previous.clone(), false).unwrap();
+        let (_, result) = run(&mut flow, lost());
+        assert_eq!(result.is_ok(), recovered, "previous source {previous:?}: never an older source, never a guess");
+    }
+
+    let mut none = Create::new("o1", Json::Object(Vec::new()), None, None, false).unwrap();
     let (trace, result) = run(&mut none, vec![Http(200, NO_METHOD)]);
     assert_eq!((trace.len(), result.unwrap_err().kind), (1, ErrorKind::NoPaymentMethod), "no POST without a method");
 }

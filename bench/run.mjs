@@ -170,6 +170,30 @@ async function main() {
     }
   }
 
+  // Hostile answers (served through a sandbox fault): cl-checkout's bounded decoding against a plain JSON.parse.
+  // The SDK is left out: these documents are built to make an unbounded denormalizer expand without end.
+  const hostile_ms = {};
+  for (const [name, body] of Object.entries(hostileAnswers())) {
+    const o = await order({ payment_source_type: "wire_transfers" });
+    hostile_ms[name] = {};
+    for (const c of ["cl", "fetch"]) {
+      const n = Math.max(5, RUNS / 2);
+      await admin(sbx.url, "POST", "/faults", { path: `/api/orders/${o.id}`, method: "GET", fault: "status", status: 200, body, times: n });
+      const runs = [];
+      for (let i = 0; i < n; i++) {
+        runs.push(
+          await pages[c].evaluate(async (id) => {
+            const t0 = performance.now();
+            await window.contender.flows.order(id).catch(() => null);
+            return performance.now() - t0;
+          }, o.id),
+        );
+      }
+      await admin(sbx.url, "DELETE", "/faults");
+      hostile_ms[name][c] = stats(runs);
+    }
+  }
+
   await chrome.close();
   site.close();
   sbx.stop();
@@ -184,10 +208,29 @@ async function main() {
     cold_ms_to_client_secret: Object.fromEntries(Object.entries(coldTimes).map(([p, by]) => [p, Object.fromEntries(CONTENDERS.map((c) => [c, stats(by[c])]))])),
     flows: Object.fromEntries(Object.entries(flows).map(([f, by]) => [f, Object.fromEntries(CONTENDERS.map((c) => [c, summarize(by[c])]))])),
     scaling_ms: scaling,
+    hostile_ms,
   };
   await mkdir(join(BENCH, "results"), { recursive: true });
   await writeFile(join(BENCH, "results/latest.json"), JSON.stringify(results, null, 2) + "\n");
   console.log(table(results));
+}
+
+/** Answers no real API sends, as `tests/hostile.rs` builds them (its size limits are asserted there). */
+function hostileAnswers() {
+  const order = (rels, included) => JSON.stringify({ data: { id: "o1", type: "orders", attributes: {}, relationships: rels }, included });
+  const keys = `{"data":{"id":"o1","type":"orders","attributes":{${'"k":1,'.repeat(100_000)}"k":0}}}`;
+  const link = (t, id) => ({ type: t, id });
+  const chain = [];
+  for (let i = 0; i < 2000; i++) chain.push({ id: `p${i}`, type: "payment_methods", relationships: { next: { data: link("payment_methods", `p${i + 1}`) } } });
+  const lattice = [];
+  for (let l = 0; l < 20; l++)
+    for (let k = 0; k < 2; k++)
+      lattice.push({ id: `n${l}_${k}`, type: "line_items", relationships: { next: { data: l + 1 < 20 ? [link("line_items", `n${l + 1}_0`), link("line_items", `n${l + 1}_1`)] : [] } } });
+  return {
+    "100,000 duplicate keys": keys,
+    "links shared 2^21 ways": order({ line_items: { data: [link("line_items", "n0_0"), link("line_items", "n0_1")] } }, lattice),
+    "a 2,000-link chain (refused)": order({ payment_method: { data: link("payment_methods", "p0") } }, chain),
+  };
 }
 
 /** The results as one Markdown table (also pasted into the README). */
@@ -211,6 +254,9 @@ export function table(r) {
       const v = CONTENDERS.map((c) => by[c].median);
       rows.push([`${kind === "line_items" ? "order with" : "wallet of"} ${n} ${kind === "line_items" ? "line items" : "sources"}: ms median`, ...v.map(String), ratio(v[0], v[1]), ratio(v[0], v[2])]);
     }
+  }
+  for (const [name, by] of Object.entries(r.hostile_ms ?? {})) {
+    rows.push([`hostile answer, ${name}: ms median`, String(by.cl.median), "–", String(by.fetch.median), "–", ratio(by.cl.median, by.fetch.median)]);
   }
   const line = (cells) => `| ${cells.join(" | ")} |`;
   return [line(rows[0]), line(rows[0].map(() => "---")), ...rows.slice(1).map(line)].join("\n");

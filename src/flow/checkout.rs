@@ -22,12 +22,17 @@ pub struct Single {
 }
 
 fn payment_method(doc: &Document, order_id: &str) -> Result<Finished, CheckoutError> {
-    Ok(match api::decode_payment_method(doc)? {
+    let mut found = match api::decode_payment_method(doc)? {
         Some(pm) => {
             Finished { value: pm.resource, facts: vec![Fact::SourceType(order_id.to_string(), pm.source_type)], paid: None }
         }
         None => Finished { value: Json::Null, facts: vec![Fact::NoPaymentMethod(order_id.to_string())], paid: None },
-    })
+    };
+    // What the order's payment source is now: a later lost create is told apart from it.
+    if let Some(source) = api::decode_order_source(doc) {
+        found.facts.push(Fact::OrderSource(order_id.to_string(), source));
+    }
+    Ok(found)
 }
 
 /// An order answer: remembers its source type and whose payment source it has.

@@ -17,6 +17,8 @@ const EXPIRED: &str = r#"{"errors":[{"code":"INVALID_TOKEN","status":"401"}]}"#;
 const REFUSED: &str = r#"{"errors":[{"code":"UNAUTHORIZED","status":"401"}]}"#;
 const INVALID: &str = r#"{"errors":[{"code":"VALIDATION_ERROR","status":"422"}]}"#;
 const BUSY: &str = r#"{"errors":[{"code":"SERVICE_UNAVAILABLE","status":"503"}]}"#;
+const NO_METHOD_NO_SOURCE: &str =
+    r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"data":null},"payment_source":{"data":null}}}}"#;
 const NO_METHOD: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_method":{"data":null}}}}"#;
 const WITH_SOURCE: &str = r#"{"data":{"id":"o1","type":"orders","relationships":{"payment_source":{"data":{"type":"stripe_payments","id":"s1"}}}},
   "included":[{"id":"s1","type":"stripe_payments","attributes":{"client_secret":"pi_1_secret_a"}}]}"#;
@@ -122,6 +124,11 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
         let (_, result) = run(&mut flow, lost());
         assert_eq!(result.is_ok(), recovered, "previous source {previous:?}: never an older source, never a guess");
     }
+
+    // paymentMethod() tells what the order's source is, for a later create.
+    let mut read = Single::payment_method("o1", false).unwrap();
+    let (_, found) = run(&mut read, vec![Http(200, NO_METHOD_NO_SOURCE)]);
+    assert!(found.unwrap().facts.contains(&Fact::OrderSource("o1".into(), None)));
 
     let mut none = Create::new("o1", Json::Object(Vec::new()), None, None, false).unwrap();
     let (trace, result) = run(&mut none, vec![Http(200, NO_METHOD)]);

@@ -339,7 +339,7 @@ async fn secrets_in_server_answers_never_reach_the_error() {
     let tok = token(false).await;
     let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
     let body = format!(
-        r#"{{\"errors\":[{{\"code\":\"X\",\"status\":\"422\",\"detail\":\"echo {tok} and pi_abc_secret_def\",\"title\":\"pi_abc_secret_def\"}}]}}"#
+        r#"{{\"errors\":[{{\"code\":\"X\",\"status\":\"422\",\"detail\":\"echo {tok} and pi_abc_secret_def\",\"title\":\"pi_abc_secret_def\",\"source\":{{\"pointer\":\"/{tok}\",\"deep\":[{{\"x\":\"pi_abc_secret_def\"}}]}},\"meta\":{{\"pi_abc_secret_def\":{{\"token\":\"{tok}\"}}}}}}]}}"#
     );
     admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"status","status":422,"body":"{body}"}}"#)).await;
     let e = settle(checkout(&tok).payment_method(order.into())).await.unwrap_err();

@@ -45,6 +45,18 @@ async function open(path = "/", viewport = DESKTOP) {
   return page;
 }
 
+/** Calls the API as a storefront with `tok`; `data` is the request document's primary data. */
+const apiAs = (tok) => (method, path, data) =>
+  fetch(`${sbx.url}/api${path}`, {
+    method,
+    body: data && JSON.stringify({ data }),
+    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
+  }).then((r) => r.json());
+
+/** Whether the request log holds a re-sync (`_update`) of a Stripe payment source. */
+const resynced = async () =>
+  (await admin(sbx.url, "GET", "/requests")).some((r) => r.method === "PATCH" && r.path.startsWith("/api/stripe_payments/") && r.body.includes("_update"));
+
 const orderOf = (page) => new URL(page.url()).searchParams.get("order");
 const card = (page) => page.frameLocator('iframe[name^="__privateStripeFrame"]');
 
@@ -135,15 +147,9 @@ test("a total changed after the card form opened is re-synced before the shopper
   const page = await open();
   await chooseCard(page);
   const order = orderOf(page);
-  const tok = await token(sbx.url);
-  const api = (method, path, body) =>
-    fetch(`${sbx.url}/api${path}`, {
-      method,
-      body: body && JSON.stringify(body),
-      headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
-    }).then((r) => r.json());
+  const api = apiAs(await token(sbx.url));
   const item = (await api("GET", `/orders/${order}?include=line_items`)).included[0].id;
-  await api("PATCH", `/line_items/${item}`, { data: { type: "line_items", id: item, attributes: { quantity: 3 } } });
+  await api("PATCH", `/line_items/${item}`, { type: "line_items", id: item, attributes: { quantity: 3 } });
   const before = (await api("GET", `/orders/${order}`)).data.attributes.total_amount_cents;
   await typeCard(page, "4242 4242 4242 4242");
   await page.click("#place");
@@ -151,8 +157,7 @@ test("a total changed after the card form opened is re-synced before the shopper
   const s = await state(order);
   assert.equal(s.status, "placed", "not refused for mismatched amounts");
   assert.equal(s.total_amount_cents, before);
-  const log = await admin(sbx.url, "GET", "/requests");
-  assert.ok(log.some((r) => r.method === "PATCH" && r.path.startsWith("/api/stripe_payments/") && r.body.includes("_update")), "the intent was re-synced");
+  assert.ok(await resynced(), "the intent was re-synced");
   await page.close();
 });
 
@@ -189,13 +194,7 @@ test("paying without a method asks for one; a saved wire transfer is not called 
   assert.equal(await page.textContent("#error p"), "Please choose a payment method.");
   await page.close();
 
-  const tok = await token(sbx.url, true);
-  const api = (method, path, body) =>
-    fetch(`${sbx.url}/api${path}`, {
-      method,
-      body: JSON.stringify({ data: body }),
-      headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
-    }).then((r) => r.json());
+  const api = apiAs(await token(sbx.url, true));
   const wired = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "wire_transfers", customer: true })).id;
   const wire = await api("POST", "/wire_transfers", { type: "wire_transfers", attributes: {}, relationships: { order: { data: { type: "orders", id: wired } } } });
   await api("POST", "/customer_payment_sources", {
@@ -222,8 +221,7 @@ test("a total that changed after authorizing is re-synced and confirmed again, n
   await page.locator("#error:not([hidden])").waitFor();
   assert.match(await page.textContent("#error p"), /total changed/);
   assert.equal((await state(order)).status, "pending");
-  const log = await admin(sbx.url, "GET", "/requests");
-  assert.ok(log.some((r) => r.method === "PATCH" && r.path.startsWith("/api/stripe_payments/") && r.body.includes("_update")), "re-synced");
+  assert.ok(await resynced(), "re-synced");
   await page.click("#place");
   await placed(page);
   assert.equal((await state(order)).status, "placed");
@@ -371,10 +369,7 @@ test("a return URL carrying another order's payment places nothing", async () =>
 
 /** Confirms the order's PaymentIntent with a good card, as a redirect-based method would have. */
 async function confirmOutOfBand(order) {
-  const res = await fetch(`${sbx.url}/api/orders/${order}?include=payment_source`, {
-    headers: { Accept: "application/vnd.api+json", Authorization: `Bearer ${await token(sbx.url)}` },
-  });
-  const doc = await res.json();
+  const doc = await apiAs(await token(sbx.url))("GET", `/orders/${order}?include=payment_source`);
   const source = doc.included.find((r) => r.type === "stripe_payments").attributes;
   const confirmed = await confirmCard(sbx.url, source);
   assert.equal(confirmed.status, "requires_capture");
@@ -431,12 +426,12 @@ test("the Stripe.js stand-in finds a Connect account's PaymentIntent only throug
   });
   const { access_token } = await auth.json();
   const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments", market: "connect" })).id;
-  const created = await fetch(`${sbx.url}/api/stripe_payments`, {
-    method: "POST",
-    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${access_token}` },
-    body: JSON.stringify({ data: { type: "stripe_payments", attributes: {}, relationships: { order: { data: { type: "orders", id: order } } } } }),
+  const created = await apiAs(access_token)("POST", "/stripe_payments", {
+    type: "stripe_payments",
+    attributes: {},
+    relationships: { order: { data: { type: "orders", id: order } } },
   });
-  const { attributes } = (await created.json()).data;
+  const { attributes } = created.data;
   assert.equal(attributes.connected_account, seed.connected_account);
   const page = await open();
   const found = await page.evaluate(async ({ pk, secret, account }) => {

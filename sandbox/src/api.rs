@@ -44,7 +44,7 @@ pub fn unauthorized() -> Response {
 }
 
 pub fn ok(store: &Store, status: u16, primary: &Resource, q: &Query) -> Response {
-    if let Err((ty, name)) = check_include(store, &[primary], &q.include) {
+    if let Err((ty, name)) = check_include(&[primary], &q.include) {
         return invalid_include(&ty, &name);
     }
     Response::new(status, JSON_API, document(store, &[primary], false, q).to_string())

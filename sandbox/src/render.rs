@@ -108,11 +108,10 @@ fn targets(store: &Store, res: &Resource, name: &str) -> Vec<Key> {
 }
 
 /// Checks every include path against the schema: each segment must be an
-/// includable relationship of the resources reached so far.
-pub fn check_include(store: &Store, roots: &[&Resource], include: &[Vec<String>]) -> Result<(), (String, String)> {
+/// includable relationship of the types the path has reached so far.
+pub fn check_include(roots: &[&Resource], include: &[Vec<String>]) -> Result<(), (String, String)> {
     for path in include {
         let mut types: BTreeSet<String> = roots.iter().map(|r| r.ty.clone()).collect();
-        let mut level: Vec<Key> = roots.iter().map(|r| r.key()).collect();
         for segment in path {
             let valid =
                 types.iter().any(|t| schema().resource(t).and_then(|s| s.relationship(segment)).is_some_and(|r| r.includable));
@@ -126,12 +125,6 @@ pub fn check_include(store: &Store, roots: &[&Resource], include: &[Vec<String>]
                     next_types.extend(rel.targets.iter().cloned());
                 }
             }
-            level = level
-                .iter()
-                .filter_map(|k| store.resources.get(k))
-                .flat_map(|r| targets(store, r, segment))
-                .filter(|k| store.resources.contains_key(k))
-                .collect();
             types = next_types;
         }
     }
@@ -361,7 +354,7 @@ pub fn list(store: &Store, ty: &str, mut items: Vec<&Resource>, q: &Query, path:
     let record_count = items.len();
     let page_count = record_count.div_ceil(size);
     let page: Vec<&Resource> = items.into_iter().skip((number - 1).saturating_mul(size)).take(size).collect();
-    if let Err((res_ty, name)) = check_include(store, &page, &q.include) {
+    if let Err((res_ty, name)) = check_include(&page, &q.include) {
         return invalid_include(&res_ty, &name);
     }
     let mut doc = document(store, &page, true, q);

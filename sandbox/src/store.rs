@@ -111,11 +111,12 @@ pub struct Store {
     pub processing_next: Option<Duration>,
     /// Every API answer checked against the schema (kept across resets).
     pub conformance: crate::conformance::Tally,
+    /// Orders placed with `place_async`, and when each becomes `placed`.
+    pub placing: Vec<(String, Instant)>,
     /// Ids of resources made off-schema on purpose, which the tally skips.
     pub off_schema: Vec<String>,
     rng: u64,
     order_number: i64,
-    started: Instant,
 }
 
 pub const ORGANIZATION: &str = "sandbox";
@@ -151,10 +152,10 @@ impl Store {
             seed: Value::Null,
             processing_next: None,
             conformance: crate::conformance::Tally::default(),
+            placing: Vec::new(),
             off_schema: Vec::new(),
             rng: seed_rng,
             order_number: 10_000,
-            started: Instant::now(),
         };
         store.load_seed();
         store
@@ -169,12 +170,8 @@ impl Store {
         self.intents.clear();
         self.faults.clear();
         self.log.clear();
+        self.placing.clear();
         self.load_seed();
-    }
-
-    /// Milliseconds since the sandbox started: timers kept in resources.
-    pub fn uptime_ms(&self, now: Instant) -> u64 {
-        now.saturating_duration_since(self.started).as_millis() as u64
     }
 
     pub fn random(&mut self) -> u64 {

@@ -18,17 +18,16 @@ use crate::{api, stripe};
 /// How long an order placed with `place_async` stays `placing`.
 const ASYNC_PLACING: Duration = Duration::from_millis(1500);
 
-/// Orders placed asynchronously whose time has come become `placed`.
+/// Orders placed asynchronously whose time has come become `placed`. Only
+/// the orders waiting are looked at: this runs before every API request.
 pub fn settle(store: &mut Store) {
+    if store.placing.is_empty() {
+        return;
+    }
     let now = Instant::now();
-    let due: Vec<String> = store
-        .all("orders")
-        .into_iter()
-        .filter(|o| o.str_attr("status") == Some("placing"))
-        .filter(|o| o.internal.get("placed_after_ms").and_then(Value::as_u64).is_some_and(|ms| store.uptime_ms(now) >= ms))
-        .map(|o| o.id.clone())
-        .collect();
-    for id in due {
+    let (due, waiting): (Vec<_>, Vec<_>) = std::mem::take(&mut store.placing).into_iter().partition(|(_, at)| *at <= now);
+    store.placing = waiting;
+    for (id, _) in due {
         finish_placing(store, &id);
     }
 }
@@ -228,12 +227,11 @@ fn place(store: &mut Store, order_id: &str) -> Result<(), Response> {
     }
     let is_async = store.get("orders", order_id).and_then(|o| o.attributes.get("place_async")).and_then(Value::as_bool);
     if is_async == Some(true) {
-        let after = store.uptime_ms(Instant::now()) + ASYNC_PLACING.as_millis() as u64;
         if let Some(order) = store.get_mut("orders", order_id) {
             order.attributes.insert("status".into(), json!("placing"));
             order.attributes.insert("editable".into(), json!(false));
-            order.internal.insert("placed_after_ms".into(), json!(after));
         }
+        store.placing.push((order_id.to_string(), Instant::now() + ASYNC_PLACING));
         return Ok(());
     }
     finish_placing(store, order_id);
@@ -248,7 +246,6 @@ fn finish_placing(store: &mut Store, order_id: &str) {
     }
     order.attributes.insert("placed_at".into(), json!(now.clone()));
     order.attributes.insert("payment_updated_at".into(), json!(now));
-    order.internal.remove("placed_after_ms");
     if order.internal.remove("save_pending").is_some() {
         save_to_wallet(store, order_id);
     }

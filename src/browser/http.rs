@@ -111,24 +111,27 @@ fn unavailable() -> CheckoutError {
 
 /// The caller's `AbortSignal` stopped `req` before it was sent.
 pub fn aborted(req: &ApiRequest) -> CheckoutError {
-    failed(&JsValue::UNDEFINED, req, "was not sent")
+    report(req, "was not sent", ABORTED)
 }
 
-/// Classifies a rejected fetch: the timeout signal, or the network.
+const ABORTED: (ErrorKind, &str) = (ErrorKind::Aborted, ": the caller's AbortSignal stopped it.");
+
+/// Classifies a rejected fetch: the timeout signal, the caller's signal, or the network.
 fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
-    let name = if e.is_undefined() {
-        "AbortError".to_string()
-    } else {
-        js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default()
-    };
-    let (kind, advice) = match name.as_str() {
+    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let cause = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),
-        "AbortError" => (ErrorKind::Aborted, ": the caller's AbortSignal stopped it."),
+        "AbortError" => ABORTED,
         _ => (
             ErrorKind::Network,
             ": the network failed, the page is offline, or the server did not allow this origin (CORS). Check the connection and baseUrl, then try again.",
         ),
     };
+    report(req, what, cause)
+}
+
+/// "The request METHOD /path <what><advice>", of the cause's kind.
+fn report(req: &ApiRequest, what: &str, (kind, advice): (ErrorKind, &str)) -> CheckoutError {
     let mut m = String::from("The request ");
     m.push_str(req.method.as_str());
     m.push(' ');

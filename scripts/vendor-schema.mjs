@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // Vendors the part of Commerce Layer's published resource schema that
-// cl-sandbox serves into sandbox/schema/resources.json.
+// cl-sandbox serves into sandbox/schema/resources.json; the vendored file is
+// what the sandbox, its tests and the test command read.
 //
-// Source: the schema the official @commercelayer/sdk is generated from
-// (gen/resources.json of commercelayer-sdk, parsed from the public OpenAPI
-// document), as given to this project in ../shared/api-schema/resources.json.
-// Refresh: node scripts/vendor-schema.mjs [path/to/resources.json]
-// Check:   node scripts/vendor-schema.mjs --check   (exit 1 when stale)
+// Source: the parsed schema the official @commercelayer/sdk is generated from
+// (gen/resources.json in commercelayer/commercelayer-sdk, built from the public
+// OpenAPI document data.commercelayer.app/schemas/openapi.json). The vendored
+// file records the sha256 of the copy it was made from.
+// Refresh: node scripts/vendor-schema.mjs PATH/TO/resources.json
+// Check:   node scripts/vendor-schema.mjs --check PATH/TO/resources.json   (exit 1 when stale)
+import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -14,7 +17,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const OUT = `${ROOT}sandbox/schema/resources.json`;
 const args = process.argv.slice(2);
 const check = args.includes("--check");
-const source = args.find((a) => !a.startsWith("--")) ?? `${ROOT}../shared/api-schema/resources.json`;
+const source = args.find((a) => !a.startsWith("--"));
 
 // The resources a checkout touches, by their schema id.
 const RESOURCES = [
@@ -30,15 +33,12 @@ const snake = (s) => s.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 const plural = (id) => `${id}s`;
 const pick = (obj, keys) => Object.fromEntries(keys.filter((k) => k in obj).map((k) => [k, obj[k]]));
 
-if (!existsSync(source)) {
-  if (check) {
-    console.log(`vendor-schema: ${source} is not here; the vendored copy is used as it is`);
-    process.exit(0);
-  }
-  console.error(`vendor-schema: no schema at ${source}`);
+if (!source || !existsSync(source)) {
+  console.error("usage: node scripts/vendor-schema.mjs [--check] PATH/TO/resources.json (the SDK's gen/resources.json)");
   process.exit(2);
 }
-const all = JSON.parse(readFileSync(source, "utf8"));
+const raw = readFileSync(source);
+const all = JSON.parse(raw.toString("utf8"));
 const byId = new Map(all.map((r) => [r.id, r]));
 const resources = {};
 for (const id of RESOURCES) {
@@ -56,6 +56,7 @@ for (const id of RESOURCES) {
 }
 const text = `${JSON.stringify({
   source: "Commerce Layer resource schema (commercelayer-sdk gen/resources.json), vendored by scripts/vendor-schema.mjs",
+  source_sha256: createHash("sha256").update(raw).digest("hex"),
   resources,
 }, null, 1)}\n`;
 if (check) {

@@ -1,4 +1,4 @@
-//! The documented API answers (shared/api-docs), kept once in tests/fixtures/.
+//! The API answers of Commerce Layer's documentation pages (docs.commercelayer.io how-tos), copied into tests/fixtures/.
 
 pub const ORDER_WITH_STRIPE_METHOD: &str = include_str!("../tests/fixtures/order_with_stripe_method.json");
 pub const STRIPE_PAYMENT_CREATED: &str = include_str!("../tests/fixtures/stripe_payment_created.json");

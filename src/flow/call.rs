@@ -37,6 +37,20 @@ impl Call {
         Call { req, attempt: 1, refreshed: false, refreshable }
     }
 
+    /// Moves a flow on to `req`: its state becomes `wrap(call)` and the first
+    /// action is the send. A request that cannot be built is the caller's to report.
+    pub fn begin<S>(
+        req: Result<ApiRequest, CheckoutError>,
+        refreshable: bool,
+        state: &mut S,
+        wrap: impl FnOnce(Call) -> S,
+    ) -> Result<Action, CheckoutError> {
+        let call = Call::new(req?, refreshable);
+        let first = call.start();
+        *state = wrap(call);
+        Ok(first)
+    }
+
     /// Sends the request.
     pub fn start(&self) -> Action {
         Action::Send(self.req.clone())

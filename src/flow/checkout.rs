@@ -157,15 +157,8 @@ impl Create {
     fn post(&mut self, source_type: SourceType) -> Action {
         let req =
             api::create_payment_source_request(source_type, &self.order_id, std::mem::replace(&mut self.attributes, Json::Null));
-        match req {
-            Ok(req) => {
-                let call = Call::new(req, self.refreshable);
-                let first = call.start();
-                self.state = CreateState::Post(call, source_type);
-                first
-            }
-            Err(e) => Action::Done(Err(e)),
-        }
+        Call::begin(req, self.refreshable, &mut self.state, |call| CreateState::Post(call, source_type))
+            .unwrap_or_else(|e| Action::Done(Err(e)))
     }
 
     fn created(&self, source: Json, source_type: SourceType) -> Action {
@@ -217,15 +210,10 @@ impl Flow for Create {
                     },
                     // No answer: the API may have made the source. Look before trying again.
                     Step::Answered(Err(e)) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
-                        match api::order_payment_source_request(&self.order_id) {
-                            Ok(req) => {
-                                let call = Call::new(req, self.refreshable);
-                                let first = call.start();
-                                self.state = CreateState::Recover(call, source_type, e);
-                                first
-                            }
-                            Err(_) => Action::Done(Err(e)),
-                        }
+                        let lost = e.clone();
+                        let req = api::order_payment_source_request(&self.order_id);
+                        Call::begin(req, self.refreshable, &mut self.state, |call| CreateState::Recover(call, source_type, e))
+                            .unwrap_or(Action::Done(Err(lost)))
                     }
                     Step::Answered(Err(e)) => Action::Done(Err(e)),
                 }
@@ -291,10 +279,7 @@ impl Place {
     }
 
     fn read(&mut self, then: impl FnOnce(Call) -> PlaceState) -> Result<Action, CheckoutError> {
-        let call = Call::new(api::order_request(&self.order_id)?, self.refreshable);
-        let first = call.start();
-        self.state = then(call);
-        Ok(first)
+        Call::begin(api::order_request(&self.order_id), self.refreshable, &mut self.state, then)
     }
 }
 

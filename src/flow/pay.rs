@@ -106,15 +106,8 @@ impl Pay {
             self.state = PayState::Asking;
             return Action::Stripe(StripeCall::Confirm);
         }
-        match api::stripe_update_amount_request(&self.source_id) {
-            Ok(req) => {
-                let call = Call::new(req, self.refreshable);
-                let first = call.start();
-                self.state = PayState::Updating(call);
-                first
-            }
-            Err(e) => Action::Done(Err(e)),
-        }
+        let req = api::stripe_update_amount_request(&self.source_id);
+        Call::begin(req, self.refreshable, &mut self.state, PayState::Updating).unwrap_or_else(|e| Action::Done(Err(e)))
     }
 
     /// What Stripe.js answered: decline, paid, or still processing.
@@ -162,14 +155,9 @@ impl Pay {
         if !self.save_to_wallet {
             return self.done(placed, None);
         }
-        match api::save_to_wallet_request(&self.order_id) {
-            Ok(req) => {
-                let call = Call::new(req, self.refreshable);
-                let first = call.start();
-                self.state = PayState::Saving(call, placed.value.clone());
-                // Facts of the placed order are not needed again: the order is done.
-                first
-            }
+        let (req, order) = (api::save_to_wallet_request(&self.order_id), placed.value.clone());
+        match Call::begin(req, self.refreshable, &mut self.state, |call| PayState::Saving(call, order)) {
+            Ok(first) => first,
             Err(e) => self.done(placed, Some(Err(e))),
         }
     }
@@ -226,15 +214,10 @@ impl Flow for Pay {
             (PayState::Placing(place), event) => match place.handle(event) {
                 Action::Done(Ok(placed)) => self.placed(placed),
                 Action::Done(Err(e)) if mismatched(&e) && !self.resuming => {
-                    match api::stripe_update_amount_request(&self.source_id) {
-                        Ok(req) => {
-                            let call = Call::new(req, self.refreshable);
-                            let first = call.start();
-                            self.state = PayState::Resyncing(call, e);
-                            first
-                        }
-                        Err(_) => Action::Done(Err(amount_changed(e))),
-                    }
+                    let refused = amount_changed(e.clone());
+                    let req = api::stripe_update_amount_request(&self.source_id);
+                    Call::begin(req, self.refreshable, &mut self.state, |call| PayState::Resyncing(call, e))
+                        .unwrap_or(Action::Done(Err(refused)))
                 }
                 other => other,
             },

@@ -488,20 +488,10 @@ fn create_customer_payment_source(store: &mut Store, req: &Request, caller: &Cal
             "blank",
         );
     }
-    let label = source.as_ref().and_then(|s| stripe::card_label(store, s));
-    let name = label.as_ref().map(|(n, _)| n.clone()).or_else(|| source.as_ref().map(|s| s.0.replace('_', " ")));
-    let token = label.map(|(_, t)| t).filter(|t| !t.is_empty()).unwrap_or_else(|| format!("tok_{}", store.random_chars(14)));
     let method =
         method.or_else(|| source.as_ref().map(|(t, _)| ("payment_methods".to_string(), crate::store::payment_method_id(t))));
-    let mut cps = store.new_resource(
-        ty,
-        json!({"name": name.unwrap_or_else(|| "saved payment source".into()), "customer_token": format!("cus_sbx_{customer}"),
-               "payment_source_token": token}),
-    );
+    let mut cps = triggers::wallet_entry(store, &customer, source, method);
     store_attributes(&mut cps, &data);
-    cps.set_rel("customer", Rel::One(Some(("customers".into(), customer))));
-    cps.set_rel("payment_method", Rel::One(method));
-    cps.set_rel("payment_source", Rel::One(source));
     let key = cps.key();
     store.insert(cps);
     match store.get(&key.0, &key.1) {

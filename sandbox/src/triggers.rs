@@ -283,19 +283,32 @@ fn save_to_wallet(store: &mut Store, order_id: &str) {
     if already {
         return;
     }
-    let (name, token) = stripe::card_label(store, &source).unwrap_or_else(|| {
-        let token = store.get(&source.0, &source.1).and_then(|s| s.str_attr("payment_source_token")).map(str::to_string);
-        (token.clone().unwrap_or_else(|| source.0.replace('_', " ")), token.unwrap_or_default())
-    });
-    let token = if token.is_empty() { format!("tok_{}", store.random_chars(14)) } else { token };
+    let cps = wallet_entry(store, &customer.1, Some(source), method);
+    store.insert(cps);
+}
+
+/// A customer payment source as the gateway would name it: a known card by
+/// its last digits, else by its gateway token or its type; the gateway's
+/// token, or a fresh one. Not inserted: the caller may add attributes.
+pub fn wallet_entry(store: &mut Store, customer: &str, source: Option<Key>, method: Option<Key>) -> Resource {
+    let label = source.as_ref().and_then(|s| stripe::card_label(store, s)).filter(|(_, token)| !token.is_empty());
+    let source_token = source.as_ref().and_then(|(t, id)| store.get(t, id)).and_then(|s| s.str_attr("payment_source_token"));
+    let (name, token) = match (label, source_token.map(str::to_string)) {
+        (Some(label), _) => label,
+        (None, Some(token)) => (token.clone(), token),
+        (None, None) => {
+            let name = source.as_ref().map_or_else(|| "saved payment source".to_string(), |(t, _)| t.replace('_', " "));
+            (name, format!("tok_{}", store.random_chars(14)))
+        }
+    };
     let mut cps = store.new_resource(
         "customer_payment_sources",
-        json!({"name": name, "customer_token": format!("cus_sbx_{}", customer.1), "payment_source_token": token}),
+        json!({"name": name, "customer_token": format!("cus_sbx_{customer}"), "payment_source_token": token}),
     );
-    cps.set_rel("customer", Rel::One(Some(customer)));
+    cps.set_rel("customer", Rel::One(Some(("customers".into(), customer.to_string()))));
     cps.set_rel("payment_method", Rel::One(method));
-    cps.set_rel("payment_source", Rel::One(Some(source)));
-    store.insert(cps);
+    cps.set_rel("payment_source", Rel::One(source));
+    cps
 }
 
 fn use_wallet_source(store: &mut Store, order_id: &str, cps_id: &str) -> Result<(), Response> {

@@ -3,6 +3,7 @@
 //! [`CheckoutError`]). No I/O here; the browser edge sends and receives.
 
 use crate::error::{self, CheckoutError, ErrorKind};
+use crate::gateway::GatewayStep;
 use crate::json::Json;
 use crate::jsonapi::{check_identity, Document};
 use crate::request::{ApiRequest, Method};
@@ -154,9 +155,36 @@ pub fn stripe_amounts_request(source_id: &str) -> Result<ApiRequest, CheckoutErr
 pub fn stripe_update_amount_request(source_id: &str) -> Result<ApiRequest, CheckoutError> {
     let id = validate::id("payment source id", source_id)?;
     let attributes = Json::object([("_update", Json::Bool(true))]);
-    let data = Json::object([("type", Json::str(STRIPE_PAYMENTS)), ("id", Json::str(id)), ("attributes", attributes)]);
     let req = ApiRequest::new(Method::Patch, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]", "mismatched_amounts");
-    Ok(req.body(Json::object([("data", data)]).to_json_string()))
+    Ok(req.body(source_patch(STRIPE_PAYMENTS, id, attributes)))
+}
+
+/// `{"data":{"type":…,"id":…,"attributes":…}}` for a payment source.
+fn source_patch(source_type: &str, id: &str, attributes: Json) -> String {
+    let data = Json::object([("type", Json::str(source_type)), ("id", Json::str(id)), ("attributes", attributes)]);
+    Json::object([("data", data)]).to_json_string()
+}
+
+/// GET the order's status and payment source: where a gateway step begins
+/// (the page may have come back from the gateway on a fresh load).
+pub fn order_status_and_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query("include", "payment_source").query("fields[orders]", "status,payment_source"))
+}
+
+/// The order's status and the id of its payment source of `source_type`
+/// (`None` when its source is of another type, or it has none).
+pub fn decode_order_status_and_source(doc: &Document, source_type: &str) -> Result<(String, Option<String>), CheckoutError> {
+    check_identity(&doc.data, ORDERS)?;
+    let status = doc.data.get("attributes").and_then(|a| a.get("status")).and_then(Json::as_str).unwrap_or_default();
+    let source = doc.linkage("payment_source")?.and_then(|l| l.into_iter().find(|(t, _)| *t == source_type));
+    Ok((status.to_string(), source.map(|(_, id)| id.to_string())))
+}
+
+/// PATCH a gateway step's attributes (and trigger) onto the order's payment source.
+pub fn gateway_step_request(step: &GatewayStep, source_id: &str) -> Result<ApiRequest, CheckoutError> {
+    let id = validate::id("payment source id", source_id)?;
+    let ty = step.source_type();
+    Ok(ApiRequest::new(Method::Patch, &[ty, id]).body(source_patch(ty, id, step.attributes())))
 }
 
 /// GET the order's payment source with only its Stripe `stripe_id` (the

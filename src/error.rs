@@ -23,6 +23,8 @@ pub enum ErrorKind {
     UnsupportedSourceType,
     /// Stripe.js reported an error (decline, failed authentication, …).
     Stripe,
+    /// Another gateway declined the payment (Adyen, Checkout.com, PayPal, Satispay).
+    Gateway,
 }
 
 impl ErrorKind {
@@ -38,6 +40,7 @@ impl ErrorKind {
             ErrorKind::NoPaymentMethod => "no_payment_method",
             ErrorKind::UnsupportedSourceType => "unsupported_source_type",
             ErrorKind::Stripe => "stripe",
+            ErrorKind::Gateway => "gateway",
         }
     }
 }

@@ -24,6 +24,7 @@ pub use cl_gateways as gateways;
 pub mod api;
 pub mod error;
 pub mod flow;
+pub mod gateway;
 pub mod json;
 pub mod jsonapi;
 pub mod request;

@@ -66,6 +66,32 @@ fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
+/// Longest page URL accepted from the server.
+const MAX_PAGE_URL: usize = 2048;
+
+/// A URL from the server that the shopper's page will navigate to (a
+/// gateway's approval, payment or 3-D Secure page): `https://` with a plain
+/// host (or `http://` on loopback, as the sandbox serves), no credentials, no
+/// spaces or control characters, at most 2,048 bytes. `None` otherwise:
+/// `javascript:` and look-alike hosts never become a location.
+///
+/// ```
+/// use cl_checkout::validate::page_url;
+/// assert!(page_url("https://www.paypal.com/checkoutnow?token=EC-1").is_some());
+/// assert!(page_url("javascript:alert(1)").is_none());
+/// assert!(page_url("https://user@evil.example/").is_none());
+/// ```
+pub fn page_url(url: &str) -> Option<&str> {
+    if url.len() > MAX_PAGE_URL || url.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
+        return None;
+    }
+    let scheme_end = url.find("://")?;
+    let after = url.get(scheme_end + 3..)?;
+    let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+    let origin = url.get(..scheme_end + 3 + end)?;
+    BaseUrl::parse(origin).ok().map(|_| url)
+}
+
 /// Longer ids are refused; Commerce Layer's are 10 characters.
 const MAX_ID_LEN: usize = 64;
 

@@ -7,17 +7,21 @@
 //! Time is an input: a flow counts the waits it asked for, so every path is
 //! tested natively, deterministically, without sleeps or sockets.
 
+mod authorize;
 mod call;
 mod checkout;
 mod pay;
+mod settle;
 #[cfg(test)]
 mod sim;
 #[cfg(test)]
 mod tests;
 
+pub use authorize::Authorize;
 pub use call::Call;
 pub use checkout::{Create, Place, Single};
 pub use pay::{Pay, POLL_MS};
+pub use settle::PlaceThenSave;
 
 use crate::error::{CheckoutError, StripeDetails};
 use crate::json::Json;

@@ -3,7 +3,7 @@
 //! once, and save the card to the wallet when asked.
 
 use super::call::{Call, Step};
-use super::checkout::Place;
+use super::settle::PlaceThenSave;
 use super::{unexpected, Action, Event, Finished, Flow, Intent, Paid, StripeCall, StripeResult};
 use crate::api;
 use crate::error::CheckoutError;
@@ -24,12 +24,11 @@ enum PayState {
     Asking,
     /// A `processing` intent: waiting, then retrieving it again.
     Settling,
-    Placing(Place),
+    /// Placing, then saving to the wallet when asked.
+    Placing(PlaceThenSave),
     /// `_place` was refused because the total changed after the shopper
     /// authorized: re-syncing the PaymentIntent, then telling the page.
     Resyncing(Call, CheckoutError),
-    /// Placed; saving the payment source to the wallet.
-    Saving(Call, Json),
 }
 
 /// Whether the API refused `_place` because the payment's amount no longer matches the order.
@@ -122,7 +121,7 @@ impl Pay {
         }
         self.intent = intent;
         match next_step(&self.intent.status) {
-            Next::Place => match Place::new(&self.order_id, self.refreshable) {
+            Next::Place => match PlaceThenSave::new(&self.order_id, self.save_to_wallet, self.refreshable) {
                 Ok(mut place) => {
                     let first = place.start();
                     self.state = PayState::Placing(place);
@@ -149,22 +148,6 @@ impl Pay {
     fn pending(&self) -> Action {
         let paid = Paid { intent: self.intent.clone(), pending: true, wallet: None };
         Action::Done(Ok(Finished { value: Json::Null, facts: Vec::new(), paid: Some(paid) }))
-    }
-
-    fn placed(&mut self, placed: Finished) -> Action {
-        if !self.save_to_wallet {
-            return self.done(placed, None);
-        }
-        let (req, order) = (api::save_to_wallet_request(&self.order_id), placed.value.clone());
-        match Call::begin(req, self.refreshable, &mut self.state, |call| PayState::Saving(call, order)) {
-            Ok(first) => first,
-            Err(e) => self.done(placed, Some(Err(e))),
-        }
-    }
-
-    fn done(&self, placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
-        let paid = Paid { intent: self.intent.clone(), pending: false, wallet };
-        Action::Done(Ok(Finished { value: placed.value, facts: placed.facts, paid: Some(paid) }))
     }
 }
 
@@ -212,7 +195,12 @@ impl Flow for Pay {
             (PayState::Settling, Event::Waited) => Action::Stripe(StripeCall::Retrieve),
             (PayState::Asking, Event::Failed(e)) => Action::Done(Err(e)),
             (PayState::Placing(place), event) => match place.handle(event) {
-                Action::Done(Ok(placed)) => self.placed(placed),
+                Action::Done(Ok(mut placed)) => {
+                    if let Some(paid) = placed.paid.as_mut() {
+                        paid.intent = self.intent.clone();
+                    }
+                    Action::Done(Ok(placed))
+                }
                 Action::Done(Err(e)) if mismatched(&e) && !self.resuming => {
                     let refused = amount_changed(e.clone());
                     let req = api::stripe_update_amount_request(&self.source_id);
@@ -226,16 +214,6 @@ impl Flow for Pay {
                 match call.handle(event) {
                     Step::Act(action) => action,
                     Step::Answered(_) => Action::Done(Err(amount_changed(refused))),
-                }
-            }
-            (PayState::Saving(call, order), event) => {
-                let order = order.clone();
-                match call.handle(event) {
-                    Step::Act(action) => action,
-                    Step::Answered(answer) => {
-                        let wallet = answer.and_then(|doc| api::decode_wallet(&doc)).map(Json::Array);
-                        self.done(Finished::value(order), Some(wallet))
-                    }
                 }
             }
             _ => Action::Done(Err(unexpected())),

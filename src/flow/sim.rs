@@ -37,7 +37,9 @@ pub fn run(flow: &mut dyn Flow, script: Vec<Reply>) -> (Vec<String>, Result<Fini
             Action::Send(req) => {
                 let mut line = format!("{} {}", req.method.as_str(), req.path);
                 if let Some(body) = &req.body {
-                    for trigger in ["_place", "_save_payment_source_to_customer_wallet", "_update"] {
+                    for trigger in
+                        ["_place", "_save_payment_source_to_customer_wallet", "_update", "_authorize", "_details", "_refresh"]
+                    {
                         if body.contains(trigger) {
                             line.push(' ');
                             line.push_str(trigger);

@@ -375,3 +375,145 @@ fn resuming_never_confirms_and_treats_any_stripe_error_as_final() {
         assert_eq!(result.is_ok(), ok);
     }
 }
+
+const PENDING_WITH: fn(&str) -> String = |source| {
+    format!(
+        r#"{{"data":{{"id":"o1","type":"orders","attributes":{{"status":"pending"}},"relationships":{{"payment_source":{{"data":{source}}}}}}}}}"#
+    )
+};
+
+fn source_answer(ty: &str, attributes: &str) -> String {
+    format!(r#"{{"data":{{"id":"g1","type":"{ty}","attributes":{attributes}}}}}"#)
+}
+
+/// Leaks a test string so the scripted replies (`&'static str`) can hold it.
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+#[test]
+fn every_gateway_step_patches_its_source_then_places_acts_redirects_or_waits() {
+    use crate::gateway::GatewayStep;
+    let look = "GET /api/orders/o1";
+    let place = "PATCH /api/orders/o1 _place";
+    let of = |ty: &str| leak(PENDING_WITH(&format!(r#"{{"type":"{ty}","id":"g1"}}"#)));
+    let answer = |ty: &str, attrs: &str| leak(source_answer(ty, attrs));
+    let not_authorized = r#"{"errors":[{"code":"PAYMENT_NOT_AUTHORIZED","status":"422","source":{"pointer":"/data/relationships/payment_source"}}]}"#;
+    #[allow(clippy::type_complexity)]
+    let cases: Vec<(&str, GatewayStep, Vec<Reply>, Vec<&str>, Result<&str, ErrorKind>)> = vec![
+        (
+            "PayPal approved",
+            GatewayStep::PaypalApproved { payer_id: "P1".into() },
+            vec![
+                Http(200, of("paypal_payments")),
+                Http(200, answer("paypal_payments", r#"{"status":"approved"}"#)),
+                Http(200, PLACED),
+            ],
+            vec![look, "PATCH /api/paypal_payments/g1", place],
+            Ok("placed"),
+        ),
+        (
+            "Adyen 3-D Secure",
+            GatewayStep::AdyenSubmit(Json::Object(Vec::new())),
+            vec![
+                Http(200, of("adyen_payments")),
+                Http(
+                    200,
+                    answer(
+                        "adyen_payments",
+                        r#"{"payment_response":{"resultCode":"ChallengeShopper","action":{"type":"threeDS2"}}}"#,
+                    ),
+                ),
+            ],
+            vec![look, "PATCH /api/adyen_payments/g1 _authorize"],
+            Ok("action"),
+        ),
+        (
+            "Adyen refused: never placed",
+            GatewayStep::AdyenSubmit(Json::Object(Vec::new())),
+            vec![
+                Http(200, of("adyen_payments")),
+                Http(200, answer("adyen_payments", r#"{"payment_response":{"resultCode":"Refused"}}"#)),
+            ],
+            vec![look, "PATCH /api/adyen_payments/g1 _authorize"],
+            Err(ErrorKind::Gateway),
+        ),
+        (
+            "Checkout.com 3-D Secure redirect",
+            GatewayStep::CheckoutComToken { token: "tok_1".into() },
+            vec![
+                Http(200, of("checkout_com_payments")),
+                Http(
+                    200,
+                    answer(
+                        "checkout_com_payments",
+                        r#"{"payment_response":{"status":"Pending"},"redirect_uri":"https://3ds.example/1"}"#,
+                    ),
+                ),
+            ],
+            vec![look, "PATCH /api/checkout_com_payments/g1 _authorize"],
+            Ok("redirect"),
+        ),
+        (
+            "Satispay still pending",
+            GatewayStep::SatispayReturned,
+            vec![Http(200, of("satispay_payments")), Http(200, answer("satispay_payments", r#"{"status":"PENDING"}"#))],
+            vec![look, "PATCH /api/satispay_payments/g1 _refresh"],
+            Ok("pending"),
+        ),
+        (
+            "Braintree declined at _place",
+            GatewayStep::BraintreeNonce { nonce: "fake-processor-declined-visa-nonce".into() },
+            vec![
+                Http(200, of("braintree_payments")),
+                Http(200, answer("braintree_payments", "{}")),
+                Http(422, not_authorized),
+                Http(200, PENDING),
+            ],
+            vec![look, "PATCH /api/braintree_payments/g1", place, look],
+            Err(ErrorKind::Gateway),
+        ),
+        (
+            "placed already: no second step",
+            GatewayStep::PaypalApproved { payer_id: "P1".into() },
+            vec![Http(200, PLACED), Http(401, REFUSED), Http(200, PLACED)],
+            vec![look, place, look],
+            Ok("placed"),
+        ),
+        (
+            "a source of another type: nothing sent",
+            GatewayStep::KlarnaAuthorized { auth_token: "k".into() },
+            vec![Http(200, of("paypal_payments"))],
+            vec![look],
+            Err(ErrorKind::InvalidInput),
+        ),
+        (
+            "the step refused by the API",
+            GatewayStep::KlarnaAuthorized { auth_token: "k".into() },
+            vec![Http(200, of("klarna_payments")), Http(422, INVALID)],
+            vec![look, "PATCH /api/klarna_payments/g1"],
+            Err(ErrorKind::Api),
+        ),
+    ];
+    for (name, step, script, expected, outcome) in cases {
+        let mut flow = super::Authorize::new("o1", step, false, false).unwrap();
+        let (trace, result) = run(&mut flow, script);
+        assert_eq!(trace, expected, "{name}");
+        let status = result.map(|f| f.value.get("status").and_then(Json::as_str).unwrap_or_default().to_string());
+        assert_eq!(status.as_deref().map_err(|e| e.kind), outcome, "{name}");
+    }
+}
+
+#[test]
+fn a_gateway_payment_saves_to_the_wallet_after_placing() {
+    let of = leak(PENDING_WITH(r#"{"type":"klarna_payments","id":"g1"}"#));
+    let step = crate::gateway::GatewayStep::KlarnaAuthorized { auth_token: "k".into() };
+    let mut flow = super::Authorize::new("o1", step, true, false).unwrap();
+    let script =
+        vec![Http(200, of), Http(200, leak(source_answer("klarna_payments", "{}"))), Http(200, PLACED), Http(200, WALLET)];
+    let (trace, result) = run(&mut flow, script);
+    assert_eq!(trace.last().map(String::as_str), Some("PATCH /api/orders/o1 _save_payment_source_to_customer_wallet"));
+    let finished = result.unwrap();
+    assert_eq!(finished.value.get("status").and_then(Json::as_str), Some("placed"));
+    assert!(matches!(finished.paid.and_then(|p| p.wallet), Some(Ok(Json::Array(_)))));
+}

@@ -1,0 +1,71 @@
+//! The end of every payment: place the order once, then, when the shopper
+//! asked, save its payment source to the wallet. Saving comes after placing
+//! (a failure to save never leaves the order unplaced) and its failure is
+//! reported beside the placed order, not instead of it.
+
+use super::call::{Call, Step};
+use super::{Action, Event, Finished, Flow, Paid, Place};
+use crate::api;
+use crate::error::CheckoutError;
+use crate::json::Json;
+
+enum SettleState {
+    Placing(Place),
+    /// Placed (the order and what was learned); saving to the wallet.
+    Saving(Call, Box<Finished>),
+}
+
+/// [`Place`], then `_save_payment_source_to_customer_wallet` when asked.
+/// Finishes with the placed order and [`Paid`] (its `wallet` set when saving was asked).
+pub struct PlaceThenSave {
+    order_id: String,
+    save_to_wallet: bool,
+    refreshable: bool,
+    state: SettleState,
+}
+
+impl PlaceThenSave {
+    /// Places `order_id`; saves its payment source afterwards when `save_to_wallet`.
+    pub fn new(order_id: &str, save_to_wallet: bool, refreshable: bool) -> Result<PlaceThenSave, CheckoutError> {
+        let state = SettleState::Placing(Place::new(order_id, refreshable)?);
+        Ok(PlaceThenSave { order_id: order_id.to_string(), save_to_wallet, refreshable, state })
+    }
+
+    fn done(placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
+        let paid = Paid { intent: Default::default(), pending: false, wallet };
+        Action::Done(Ok(Finished { paid: Some(paid), ..placed }))
+    }
+}
+
+impl Flow for PlaceThenSave {
+    fn start(&mut self) -> Action {
+        match &mut self.state {
+            SettleState::Placing(place) => place.start(),
+            SettleState::Saving(call, _) => call.start(),
+        }
+    }
+
+    fn handle(&mut self, event: Event) -> Action {
+        match &mut self.state {
+            SettleState::Placing(place) => match place.handle(event) {
+                Action::Done(Ok(placed)) if self.save_to_wallet => {
+                    let req = api::save_to_wallet_request(&self.order_id);
+                    let kept = Box::new(placed.clone());
+                    match Call::begin(req, self.refreshable, &mut self.state, |call| SettleState::Saving(call, kept)) {
+                        Ok(first) => first,
+                        Err(e) => Self::done(placed, Some(Err(e))),
+                    }
+                }
+                Action::Done(Ok(placed)) => Self::done(placed, None),
+                other => other,
+            },
+            SettleState::Saving(call, placed) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(answer) => {
+                    let wallet = answer.and_then(|doc| api::decode_wallet(&doc)).map(Json::Array);
+                    Self::done((**placed).clone(), Some(wallet))
+                }
+            },
+        }
+    }
+}

@@ -12,19 +12,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 NIGHTLY=$(cat scripts/nightly-toolchain)
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
-  cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown -p cl-checkout \
-  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir target/release-wasm
+OUT=target/release-wasm/wasm32-unknown-unknown/release
+
+# One release .wasm per entry point: pkg/ (Stripe, wallet, every payment
+# source) and pkg/gateways/ (the same plus the other gateways' handoffs), so
+# a Stripe page downloads no other gateway's code.
+release_wasm() { # $1: cargo features ("" for none), $2: output directory
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
+    cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown -p cl-checkout --features "$1" \
+    -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir target/release-wasm
+  wasm-bindgen --target web --out-dir "$2" "$OUT/cl_checkout.wasm"
+  # The declaration of [Symbol.dispose] needs lib esnext.disposable in every
+  # consumer's tsconfig; free() stays for explicit disposal.
+  sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$2/cl_checkout.d.ts"
+  node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$2/cl_checkout_bg.wasm" -o "$2/cl_checkout_bg.wasm"
+  # The glue ships minified (exports keep their names; cl_checkout.d.ts documents them).
+  node_modules/.bin/esbuild "$2/cl_checkout.js" --minify --format=esm --log-level=warning --outfile="$2/cl_checkout.js" --allow-overwrite
+  rm -f "$2/.gitignore" "$2/package.json"
+  for f in "$2/cl_checkout_bg.wasm" "$2/cl_checkout.js"; do
+    printf '%-32s %7d B raw, %6d B gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
+  done
+}
+
 rm -rf pkg
-wasm-bindgen --target web --out-dir pkg target/release-wasm/wasm32-unknown-unknown/release/cl_checkout.wasm
-# The declaration of [Symbol.dispose] needs lib esnext.disposable in every
-# consumer's tsconfig; free() stays for explicit disposal.
-sed -i '/^    \[Symbol\.dispose\](): void;$/d' pkg/cl_checkout.d.ts
-node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features pkg/cl_checkout_bg.wasm -o pkg/cl_checkout_bg.wasm
-# The glue ships minified (exports keep their names; cl_checkout.d.ts documents them).
-node_modules/.bin/esbuild pkg/cl_checkout.js --minify --format=esm --log-level=warning --outfile=pkg/cl_checkout.js --allow-overwrite
+release_wasm "" pkg
+release_wasm gateways pkg/gateways
 cp npm/package.json README.md LICENSE pkg/
-rm -f pkg/.gitignore
-for f in pkg/cl_checkout_bg.wasm pkg/cl_checkout.js; do
-  printf 'pkg: %-26s %7d B raw, %6d B gzip\n' "$(basename "$f")" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
-done

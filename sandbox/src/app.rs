@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::api::{self, error, Caller, JSON_API};
 use crate::http::{Delivery, Request, Response};
 use crate::store::{Store, TokenInfo, CLIENT_ID, CONNECT_MARKET_ID, CUSTOMER, MARKET_ID, SECOND_CUSTOMER};
-use crate::{cors, faults, oauth, redact, stripe};
+use crate::{cors, faults, gateways, oauth, redact, stripe};
 
 pub type Shared = Arc<Mutex<Store>>;
 
@@ -62,6 +62,7 @@ fn route(shared: &Shared, req: &Request) -> Response {
         }
         ["v1", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
         ["_sandbox", rest @ ..] if rest.first() == Some(&"payment_intents") => stripe::handle(&mut store, req, rest),
+        ["gateways", rest @ ..] => gateways::route(&mut store, req, rest),
         _ => error(404, "NOT_FOUND", "Not found", &format!("{} does not exist", req.path), None, None),
     };
     drop(store);

@@ -6,6 +6,7 @@ pub mod app;
 pub mod conformance;
 pub mod cors;
 pub mod faults;
+pub mod gateways;
 pub mod http;
 pub mod oauth;
 pub mod redact;

@@ -115,6 +115,8 @@ pub struct Store {
     pub placing: Vec<(String, Instant)>,
     /// Ids of resources made off-schema on purpose, which the tally skips.
     pub off_schema: Vec<String>,
+    /// Card tokens the emulated Checkout.com tokenization API issued (`crate::gateways`).
+    pub card_tokens: HashMap<String, String>,
     rng: u64,
     order_number: i64,
 }
@@ -154,6 +156,7 @@ impl Store {
             conformance: crate::conformance::Tally::default(),
             placing: Vec::new(),
             off_schema: Vec::new(),
+            card_tokens: HashMap::new(),
             rng: seed_rng,
             order_number: 10_000,
         };
@@ -171,6 +174,7 @@ impl Store {
         self.faults.clear();
         self.log.clear();
         self.placing.clear();
+        self.card_tokens.clear();
         self.load_seed();
     }
 

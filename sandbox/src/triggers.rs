@@ -34,24 +34,7 @@ pub fn settle(store: &mut Store) {
 
 /// What each gateway answers on create (read-only attributes of the schema).
 pub fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64, market: &str) {
-    let token = store.random_chars(24);
-    let base = store.config.base_url.clone();
     let extra = match source.ty.as_str() {
-        "adyen_payments" => json!({"public_key": "test_SANDBOXADYENCLIENTKEY",
-            "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards"}]},
-            "payment_response": null, "mismatched_amounts": false, "balance": 0}),
-        "axerve_payments" => json!({"login": "sandbox-shop-login", "mismatched_amounts": false}),
-        "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
-        "checkout_com_payments" => json!({"public_key": "pk_sbox_sandbox", "payment_session": {"id": format!("ps_{token}")},
-            "mismatched_amounts": false}),
-        "klarna_payments" => json!({"session_id": format!("klarna_{token}"), "client_token": format!("kct_{token}"),
-            "payment_methods": [{"identifier": "pay_later", "name": "Pay later"}], "mismatched_amounts": false}),
-        "paypal_payments" => json!({"approval_url": format!("{base}/sandbox/paypal/approve?token={token}"),
-            "paypal_id": format!("PAYID-{}", token.to_uppercase()), "status": "created", "mismatched_amounts": false}),
-        "satispay_payments" => {
-            json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/sandbox/satispay/{token}"),
-            "status": "pending", "flow": source.attributes.get("flow").cloned().unwrap_or(json!("MATCH_CODE"))})
-        }
         // A storefront may pass an existing intent (`stripe_id`, `client_secret`):
         // the API then uses it instead of creating one.
         "stripe_payments"
@@ -66,7 +49,7 @@ pub fn gateway_attributes(store: &mut Store, source: &mut Resource, amount: i64,
                    "connected_account": account, "mismatched_amounts": false,
                    "options": source.attributes.get("options").cloned().unwrap_or(json!({}))})
         }
-        _ => json!({}),
+        _ => crate::gateways::on_create(store, source),
     };
     if let Value::Object(m) = extra {
         source.attributes.extend(m);
@@ -81,24 +64,7 @@ pub fn payment_source(store: &mut Store, ty: &str, id: &str, attrs: &Map<String,
     if truthy(attrs.get("_refresh")) {
         stripe::sync_source(store, ty, id);
     }
-    if truthy(attrs.get("_authorize")) || truthy(attrs.get("_details")) {
-        let (field, message) = match ty {
-            "adyen_payments" => ("payment_request_data", "payment_request_data - can't be blank"),
-            _ => ("token", "token - can't be blank"),
-        };
-        let has_input = store.get(ty, id).and_then(|s| s.attributes.get(field)).is_some_and(|v| !v.is_null());
-        if !has_input && truthy(attrs.get("_authorize")) {
-            return Err(invalid(message, &format!("/data/attributes/{field}"), "blank"));
-        }
-        if let Some(source) = store.get_mut(ty, id) {
-            let response = match ty {
-                "adyen_payments" => json!({"resultCode": "Authorised", "pspReference": format!("SBX{}", source.id)}),
-                _ => json!({"status": "Authorized", "approved": true}),
-            };
-            source.attributes.insert("payment_response".into(), response);
-            source.internal.insert("authorized".into(), json!(true));
-        }
-    }
+    crate::gateways::step(store, ty, id, attrs)?;
     Ok(())
 }
 
@@ -180,14 +146,9 @@ fn order_source(store: &Store, order_id: &str) -> Option<Key> {
 /// Whether the gateway has authorized the source, or why not.
 fn authorization(store: &mut Store, source: &Key) -> Result<(), String> {
     let (ty, id) = source;
-    let attr = |name: &str| store.get(ty, id).and_then(|s| s.str_attr(name)).is_some();
     match ty.as_str() {
         "stripe_payments" => stripe::authorize(store, id),
-        "paypal_payments" if !attr("paypal_payer_id") => {
-            Err("the PayPal payment is not approved by the payer yet (paypal_payer_id missing)".into())
-        }
-        "klarna_payments" if !attr("auth_token") => Err("the Klarna payment has no auth_token yet".into()),
-        _ => Ok(()),
+        _ => crate::gateways::authorization(store, ty, id),
     }
 }
 

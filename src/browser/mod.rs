@@ -4,6 +4,8 @@
 //! here decides what a request looks like or what an answer means.
 
 mod convert;
+#[cfg(feature = "gateways")]
+mod gateways;
 mod http;
 mod stripe;
 
@@ -245,6 +247,9 @@ enum Finish {
     Forget(String),
     /// A Stripe outcome; a mounted payment keeps a success.
     Stripe(Option<Rc<stripe::PaymentState>>),
+    /// Another gateway's outcome.
+    #[cfg(feature = "gateways")]
+    Gateway,
 }
 
 /// Runs `flow` on the one executor as a Promise: every method and the Stripe
@@ -273,6 +278,8 @@ fn spawn(
                 }
                 outcome
             }
+            #[cfg(feature = "gateways")]
+            Finish::Gateway => result.map(gateways::outcome),
         };
         value.map_err(error_to_js)
     })

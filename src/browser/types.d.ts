@@ -130,7 +130,8 @@ export type CheckoutErrorKind =
   | "invalid_input"
   | "no_payment_method"
   | "unsupported_source_type"
-  | "stripe";
+  | "stripe"
+  | "gateway";
 
 /** Every rejection and throw of this module. Tokens and client secrets never appear in it. */
 export interface CheckoutError extends Error {

@@ -1,0 +1,413 @@
+//! Every gateway but Stripe (`crate::stripe`), as its test mode documents
+//! it: what a created source carries, what each step (PATCH) does, whether
+//! `_place` may go through, and the pages and APIs the shopper's browser
+//! meets under `/gateways/` (PayPal's approval page, Satispay's payment
+//! page, the 3-D Secure pages, Checkout.com's card tokens, Klarna's
+//! authorization). `_place` is refused (422 `PAYMENT_NOT_AUTHORIZED`) until
+//! the gateway's step is done.
+//!
+//! Test values (README, "Sandbox gateways"): Braintree's documented fake
+//! nonces; Adyen's unencrypted `test_` card fields with 4111 1111 1111 1111
+//! (authorised), 4917 6100 0000 0000 (3-D Secure by redirect) and a
+//! `holderName` of `DECLINED` (refused); Checkout.com cards 4242 4242 4242
+//! 4242 (authorized), 4544 2491 6767 3670 (3-D Secure) and 4000 0000 0000
+//! 0002 (declined); Klarna emails with `+denied@` (not approved).
+
+use serde_json::{json, Map, Value};
+
+use crate::api::{error, invalid};
+use crate::http::{percent_decode, Request, Response};
+use crate::store::{Resource, Store};
+
+const INTERNAL_TOKEN: &str = "gateway_token";
+
+/// Braintree's documented fake nonces that authorize.
+const BRAINTREE_VALID: [&str; 4] = [
+    "fake-valid-nonce",
+    "fake-valid-visa-nonce",
+    "fake-valid-mastercard-nonce",
+    "fake-three-d-secure-visa-full-authentication-nonce",
+];
+/// Braintree's documented fake nonces that decline.
+const BRAINTREE_DECLINED: [&str; 3] = [
+    "fake-processor-declined-visa-nonce",
+    "fake-processor-declined-mastercard-nonce",
+    "fake-three-d-secure-visa-failed-authentication-nonce",
+];
+
+/// The read-only attributes a created source of `ty` carries.
+pub fn on_create(store: &mut Store, source: &mut Resource) -> Value {
+    let token = store.random_chars(24);
+    let base = store.config.base_url.clone();
+    source.internal.insert(INTERNAL_TOKEN.into(), json!(token));
+    match source.ty.as_str() {
+        "adyen_payments" => json!({"public_key": "test_SANDBOXADYENCLIENTKEY",
+            "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards", "brands": ["visa", "mc", "amex"]}]},
+            "payment_response": null, "mismatched_amounts": false, "balance": 0}),
+        "axerve_payments" => json!({"login": "GESPAY_SANDBOX", "mismatched_amounts": false}),
+        "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
+        "checkout_com_payments" => json!({"public_key": "pk_sbox_sandbox", "payment_session": {"id": format!("ps_{token}")},
+            "mismatched_amounts": false}),
+        "klarna_payments" => json!({"session_id": format!("klarna_{token}"), "client_token": format!("kct_{token}"),
+            "payment_methods": [{"identifier": "pay_later", "name": "Pay later"}, {"identifier": "pay_over_time", "name": "Financing"}],
+            "mismatched_amounts": false}),
+        "paypal_payments" => json!({"approval_url": format!("{base}/gateways/paypal/approve?token=EC-{token}"),
+            "paypal_id": format!("PAYID-{}", token.to_uppercase()), "status": "created", "mismatched_amounts": false}),
+        "satispay_payments" => {
+            json!({"payment_id": format!("sat_{token}"), "payment_url": format!("{base}/gateways/satispay/pay/{token}"),
+            "status": "PENDING", "flow": source.attributes.get("flow").cloned().unwrap_or(json!("MATCH_CODE"))})
+        }
+        _ => json!({}),
+    }
+}
+
+fn internal(store: &Store, ty: &str, id: &str, key: &str) -> Option<Value> {
+    store.get(ty, id).and_then(|s| s.internal.get(key).cloned())
+}
+
+fn set(store: &mut Store, ty: &str, id: &str, attributes: Value, internals: Value) {
+    let Some(source) = store.get_mut(ty, id) else { return };
+    if let Value::Object(m) = attributes {
+        source.attributes.extend(m);
+    }
+    if let Value::Object(m) = internals {
+        source.internal.extend(m);
+    }
+}
+
+fn attr(store: &Store, ty: &str, id: &str, key: &str) -> Value {
+    store.get(ty, id).and_then(|s| s.attributes.get(key).cloned()).unwrap_or(Value::Null)
+}
+
+/// The card number behind Adyen's unencrypted test field (`test_4111…`).
+fn adyen_test_field(value: &Value) -> Option<&str> {
+    value.as_str()?.strip_prefix("test_")
+}
+
+/// A PATCH's gateway step (the attributes are already stored).
+pub fn step(store: &mut Store, ty: &str, id: &str, attrs: &Map<String, Value>) -> Result<(), Response> {
+    let triggered = |name: &str| attrs.get(name).is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
+    match ty {
+        "paypal_payments" if attrs.contains_key("paypal_payer_id") => {
+            let approved_by = internal(store, ty, id, "payer_id");
+            if approved_by.is_none() || approved_by.as_ref() != attrs.get("paypal_payer_id") {
+                // A refused write changes nothing.
+                set(store, ty, id, json!({"paypal_payer_id": null}), json!({}));
+                return Err(error(
+                    422,
+                    "PAYMENT_NOT_APPROVED_FOR_EXECUTION",
+                    "Payment not approved",
+                    "paypal_payer_id - the payer has not approved this payment",
+                    Some("/data/attributes/paypal_payer_id"),
+                    Some(json!({"error": "not_approved"})),
+                ));
+            }
+            set(store, ty, id, json!({"status": "approved"}), json!({}));
+        }
+        "klarna_payments" if attrs.contains_key("auth_token") => {
+            let issued = internal(store, ty, id, "klarna_authorization");
+            let authorized = issued.is_some() && issued.as_ref() == attrs.get("auth_token");
+            set(store, ty, id, json!({}), json!({"authorized": authorized}));
+        }
+        "adyen_payments" if triggered("_authorize") => adyen_authorize(store, id)?,
+        "adyen_payments" if triggered("_details") => {
+            let details = attr(store, ty, id, "payment_request_details");
+            let result = details.pointer("/details/redirectResult").and_then(Value::as_str).map(percent_decode);
+            let expected = internal(store, ty, id, "redirect_result");
+            let response = match (result, expected) {
+                (Some(r), Some(Value::String(e))) if r == e && internal(store, ty, id, "authenticated") == Some(json!(true)) => {
+                    json!({"resultCode": "Authorised", "pspReference": format!("SBX{id}")})
+                }
+                (Some(r), Some(Value::String(e))) if r == e => {
+                    json!({"resultCode": "Refused", "refusalReason": "3D Not Authenticated", "pspReference": format!("SBX{id}")})
+                }
+                _ => {
+                    return Err(invalid(
+                        "payment_request_details - redirectResult is not this payment's",
+                        "/data/attributes/payment_request_details",
+                        "invalid",
+                    ))
+                }
+            };
+            set(store, ty, id, json!({"payment_response": response}), json!({}));
+        }
+        "checkout_com_payments" if triggered("_authorize") => checkout_com_authorize(store, id)?,
+        "checkout_com_payments" if triggered("_details") || triggered("_refresh") => {
+            let status = match internal(store, ty, id, "authenticated") {
+                Some(Value::Bool(true)) => json!({"status": "Authorized", "approved": true}),
+                Some(Value::Bool(false)) => {
+                    json!({"status": "Declined", "approved": false, "response_summary": "Authentication failed"})
+                }
+                _ => json!({"status": "Pending", "approved": false}),
+            };
+            set(store, ty, id, json!({"payment_response": status}), json!({}));
+        }
+        "satispay_payments" if triggered("_refresh") => {
+            let status = internal(store, ty, id, "satispay_status").unwrap_or(json!("PENDING"));
+            set(store, ty, id, json!({"status": status, "payment_response": {"status": status}}), json!({}));
+        }
+        "axerve_payments" if triggered("_update") => {
+            let data = attr(store, ty, id, "payment_request_data");
+            let result = data.get("transactionResult").and_then(Value::as_str).unwrap_or_default().to_string();
+            set(store, ty, id, json!({}), json!({"axerve_result": result}));
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn adyen_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
+    let ty = "adyen_payments";
+    let data = attr(store, ty, id, "payment_request_data");
+    let method = data.get("paymentMethod").cloned().unwrap_or(Value::Null);
+    let pointer = "/data/attributes/payment_request_data";
+    let Some(number) = method.get("encryptedCardNumber").and_then(adyen_test_field) else {
+        return Err(invalid(
+            "payment_request_data - paymentMethod needs encryptedCardNumber (this sandbox reads Adyen's unencrypted test_ fields)",
+            pointer,
+            "invalid",
+        ));
+    };
+    let holder = method.get("holderName").and_then(Value::as_str).unwrap_or_default().to_ascii_uppercase();
+    let psp = format!("SBX{id}");
+    let response = if holder == "DECLINED" || !matches!(number, "4111111111111111" | "4917610000000000") {
+        json!({"resultCode": "Refused", "refusalReason": "Refused", "pspReference": psp})
+    } else if number == "4917610000000000" {
+        let Some(return_url) = data.get("returnUrl").and_then(Value::as_str).map(str::to_string) else {
+            return Err(invalid("payment_request_data - returnUrl is required for 3-D Secure", pointer, "blank"));
+        };
+        let token = internal(store, ty, id, INTERNAL_TOKEN).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let url = format!("{}/gateways/adyen/3ds/{token}", store.config.base_url);
+        set(store, ty, id, json!({}), json!({"return_url": return_url}));
+        json!({"resultCode": "RedirectShopper", "pspReference": psp,
+               "action": {"type": "redirect", "paymentMethodType": "scheme", "method": "GET", "url": url}})
+    } else {
+        json!({"resultCode": "Authorised", "pspReference": psp})
+    };
+    set(store, ty, id, json!({"payment_response": response}), json!({}));
+    Ok(())
+}
+
+fn checkout_com_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
+    let ty = "checkout_com_payments";
+    let token = attr(store, ty, id, "token");
+    let Some(card) = token.as_str().and_then(|t| store.card_tokens.get(t)).cloned() else {
+        return Err(invalid("token - can't be blank or unknown: tokenize the card first", "/data/attributes/token", "blank"));
+    };
+    let payment = format!("pay_{}", id.to_ascii_lowercase());
+    let (response, redirect) = match card.as_str() {
+        "4242424242424242" => (json!({"id": payment, "status": "Authorized", "approved": true}), None),
+        "4544249167673670" => {
+            let t = internal(store, ty, id, INTERNAL_TOKEN).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let url = format!("{}/gateways/checkout_com/3ds/{t}", store.config.base_url);
+            (json!({"id": payment, "status": "Pending", "approved": false}), Some(url))
+        }
+        _ => (
+            json!({"id": payment, "status": "Declined", "approved": false, "response_summary": "Declined - Do Not Honour"}),
+            None,
+        ),
+    };
+    set(
+        store,
+        ty,
+        id,
+        json!({"payment_response": response, "redirect_uri": redirect, "source_id": format!("src_{id}")}),
+        json!({}),
+    );
+    Ok(())
+}
+
+/// Whether `_place` may go through for this source, or why not.
+pub fn authorization(store: &Store, ty: &str, id: &str) -> Result<(), String> {
+    let a = |key: &str| attr(store, ty, id, key);
+    let response = |key: &str| a("payment_response").get(key).and_then(Value::as_str).map(str::to_string);
+    let ok = match ty {
+        "paypal_payments" => a("status") == json!("approved"),
+        "klarna_payments" => internal(store, ty, id, "authorized") == Some(json!(true)),
+        "braintree_payments" => {
+            let nonce = a("payment_method_nonce");
+            let nonce = nonce.as_str().unwrap_or_default();
+            if BRAINTREE_DECLINED.contains(&nonce) {
+                return Err("the processor declined the card (Braintree: Do Not Honor)".into());
+            }
+            BRAINTREE_VALID.contains(&nonce)
+        }
+        "adyen_payments" => matches!(response("resultCode").as_deref(), Some("Authorised" | "Pending" | "Received")),
+        "checkout_com_payments" => matches!(response("status").as_deref(), Some("Authorized" | "Captured")),
+        "satispay_payments" => a("status") == json!("ACCEPTED"),
+        "axerve_payments" => internal(store, ty, id, "axerve_result") == Some(json!("OK")),
+        _ => true,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("the {ty} gateway has not authorized this payment"))
+    }
+}
+
+/// The source of `ty` whose gateway token is `token`.
+fn by_token(store: &Store, ty: &str, token: &str) -> Option<String> {
+    store
+        .resources
+        .values()
+        .find(|r| r.ty == ty && r.internal.get(INTERNAL_TOKEN).and_then(Value::as_str) == Some(token))
+        .map(|r| r.id.clone())
+}
+
+fn form_value(body: &[u8], key: &str) -> Option<String> {
+    String::from_utf8_lossy(body).split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        (k == key).then(|| percent_decode(&v.replace('+', " ")))
+    })
+}
+
+/// `url` with `params` added to its query.
+fn with_params(url: &str, params: &[(&str, &str)]) -> String {
+    let mut out = url.to_string();
+    for (k, v) in params {
+        out.push(if out.contains('?') { '&' } else { '?' });
+        out.push_str(k);
+        out.push('=');
+        out.push_str(v);
+    }
+    out
+}
+
+fn see_other(url: &str) -> Response {
+    Response::empty(303).header("Location", url)
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A gateway page: a title, what is paid, and one button per choice (plain forms, no script).
+fn page(title: &str, amount: &str, choices: &[(&str, &str)]) -> Response {
+    let buttons: String = choices
+        .iter()
+        .map(|(value, label)| format!(r#"<button name="choice" value="{value}">{}</button> "#, html_escape(label)))
+        .collect();
+    let body = format!(
+        r#"<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{t}</title><style>body{{font:16px system-ui;max-width:28rem;margin:3rem auto;padding:0 1rem}}button{{font:inherit;padding:.6rem 1rem;margin:.3rem}}</style>
+<h1>{t}</h1><p>Sandbox stand-in: no real payment. Amount: <strong>{a}</strong></p><form method="post">{buttons}</form></html>"#,
+        t = html_escape(title),
+        a = html_escape(amount)
+    );
+    Response::new(200, "text/html; charset=utf-8", body)
+}
+
+fn amount_of(store: &Store, ty: &str, id: &str) -> String {
+    let cents = store.get(ty, id).and_then(|s| s.internal.get("amount_cents")).and_then(Value::as_i64).unwrap_or(0);
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+fn not_found() -> Response {
+    Response::new(404, "text/plain; charset=utf-8", "No such payment in this sandbox.")
+}
+
+/// `/gateways/*`: what the shopper's browser meets at each gateway.
+pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
+    let post = req.method == "POST";
+    let choice = if post { form_value(&req.body, "choice").unwrap_or_default() } else { String::new() };
+    match segments {
+        ["paypal", "approve"] => {
+            let token =
+                req.query_value("token").map(percent_decode).or_else(|| form_value(&req.body, "token")).unwrap_or_default();
+            let Some(id) = token.strip_prefix("EC-").and_then(|t| by_token(store, "paypal_payments", t)) else {
+                return not_found();
+            };
+            let ty = "paypal_payments";
+            if !post {
+                return page(
+                    "PayPal",
+                    &amount_of(store, ty, &id),
+                    &[("approve", "Approve and pay"), ("cancel", "Cancel and return")],
+                );
+            }
+            if choice == "approve" {
+                let payer = format!("PAYER{}", store.random_chars(8).to_uppercase());
+                set(store, ty, &id, json!({}), json!({"payer_id": payer}));
+                let url = attr(store, ty, &id, "return_url");
+                return see_other(&with_params(url.as_str().unwrap_or("/"), &[("token", &token), ("PayerID", &payer)]));
+            }
+            let url = attr(store, ty, &id, "cancel_url");
+            see_other(&with_params(url.as_str().unwrap_or("/"), &[("token", &token)]))
+        }
+        ["satispay", "pay", token] => {
+            let ty = "satispay_payments";
+            let Some(id) = by_token(store, ty, token) else { return not_found() };
+            if !post {
+                return page("Satispay", &amount_of(store, ty, &id), &[("accept", "Pay with Satispay"), ("cancel", "Cancel")]);
+            }
+            let status = if choice == "accept" { "ACCEPTED" } else { "CANCELED" };
+            set(store, ty, &id, json!({}), json!({"satispay_status": status}));
+            match attr(store, ty, &id, "redirect_url").as_str() {
+                Some(url) => see_other(url),
+                None => Response::new(200, "text/plain; charset=utf-8", "Done: go back to the shop."),
+            }
+        }
+        [gateway @ ("adyen" | "checkout_com"), "3ds", token] => {
+            let ty = if *gateway == "adyen" { "adyen_payments" } else { "checkout_com_payments" };
+            let Some(id) = by_token(store, ty, token) else { return not_found() };
+            if !post {
+                return page(
+                    "3-D Secure",
+                    &amount_of(store, ty, &id),
+                    &[("authenticate", "Complete authentication"), ("fail", "Fail authentication")],
+                );
+            }
+            let ok = choice == "authenticate";
+            if ty == "adyen_payments" {
+                let result = store.random_chars(32);
+                set(store, ty, &id, json!({}), json!({"authenticated": ok, "redirect_result": result}));
+                let url = internal(store, ty, &id, "return_url").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                return see_other(&with_params(&url, &[("redirectResult", &result)]));
+            }
+            set(store, ty, &id, json!({}), json!({"authenticated": ok}));
+            let url = attr(store, ty, &id, if ok { "success_url" } else { "failure_url" });
+            see_other(&with_params(url.as_str().unwrap_or("/"), &[("cko-session-id", &format!("sid_{token}"))]))
+        }
+        // Checkout.com's tokenization API (what its card form calls with the public key).
+        ["checkout_com", "tokens"] if post => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let number: String =
+                body.get("number").and_then(Value::as_str).unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+            if req.header("Authorization") != Some("pk_sbox_sandbox") || !(12..=19).contains(&number.len()) {
+                return Response::new(
+                    422,
+                    "application/json",
+                    json!({"error_type": "request_invalid", "error_codes": ["card_number_invalid"]}).to_string(),
+                );
+            }
+            let token = format!("tok_{}", store.random_chars(26).to_ascii_lowercase());
+            let last4 = number.get(number.len() - 4..).unwrap_or_default().to_string();
+            store.card_tokens.insert(token.clone(), number);
+            Response::new(
+                201,
+                "application/json",
+                json!({"type": "card", "token": token, "last4": last4, "scheme": "VISA"}).to_string(),
+            )
+        }
+        // Klarna Payments' authorize(), as its widget asks Klarna.
+        ["klarna", "authorize"] if post => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let client_token = body.get("client_token").and_then(Value::as_str).unwrap_or_default();
+            let Some(id) = client_token.strip_prefix("kct_").and_then(|t| by_token(store, "klarna_payments", t)) else {
+                return Response::new(404, "application/json", json!({"error": "unknown client_token"}).to_string());
+            };
+            let email = body.pointer("/billing_address/email").and_then(Value::as_str).unwrap_or_default();
+            if email.contains("+denied@") {
+                return Response::new(200, "application/json", json!({"approved": false, "show_form": false}).to_string());
+            }
+            let auth = format!("klarna_auth_{}", store.random_chars(20));
+            set(store, "klarna_payments", &id, json!({}), json!({"klarna_authorization": auth}));
+            Response::new(
+                200,
+                "application/json",
+                json!({"approved": true, "show_form": true, "authorization_token": auth}).to_string(),
+            )
+        }
+        _ => not_found(),
+    }
+}

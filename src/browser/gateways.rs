@@ -1,0 +1,103 @@
+//! The other gateways' handoffs (PayPal, Klarna, Adyen, Braintree,
+//! Checkout.com, Satispay, Axerve), only in the `gateways` build
+//! (`cl-checkout/gateways`): a Stripe-only page downloads none of it.
+//! The core decides (`crate::gateway`, `crate::flow::Authorize`); this file
+//! reads the arguments and converts the outcome.
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
+use super::{arg_string, get, spawn, Checkout, Finish};
+use crate::error::CheckoutError;
+use crate::flow::{Authorize, Finished, Flow};
+use crate::gateway::{self, GatewayStep};
+use crate::json::Json;
+use crate::validate::SourceType;
+
+#[wasm_bindgen(typescript_custom_section)]
+const GATEWAY_TYPES: &str = include_str!("gateways.d.ts");
+
+#[wasm_bindgen]
+impl Checkout {
+    /// Runs a gateway step (what the provider's library gave) for the
+    /// order's payment source: placed, or an action / redirect / wait.
+    #[wasm_bindgen(js_name = payWithGateway, unchecked_return_type = "Promise<GatewayOutcome>")]
+    pub fn pay_with_gateway(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "GatewayStep")] step: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "GatewayPayOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        let flow = (|| -> Result<Box<dyn Flow>, CheckoutError> {
+            let order_id = arg_string(&order_id, "order id")?;
+            if !is_plain_object(&step) {
+                return Err(CheckoutError::invalid_input(
+                    "payWithGateway needs a step object, e.g. { gateway: \"braintree_payments\", nonce }.",
+                ));
+            }
+            let step = GatewayStep::read(&js_to_json(&step, &mut String::from("step"), 0)?)?;
+            let save = match get(&options, "saveToWallet") {
+                v if v.is_undefined() => false,
+                v => v.as_bool().ok_or_else(|| CheckoutError::invalid_input("saveToWallet must be a boolean."))?,
+            };
+            Ok(Box::new(Authorize::new(&order_id, step, save, self.inner.refreshable())?))
+        })();
+        spawn(self.inner.clone(), flow, None, Finish::Gateway)
+    }
+
+    /// On the page a gateway sends the shopper back to (PayPal's
+    /// `return_url`, Checkout.com's `success_url`/`failure_url`, Adyen's
+    /// `returnUrl`): runs the step the URL carries. Resolves `null` when the
+    /// URL carries none (not a return, or PayPal's cancel page).
+    #[wasm_bindgen(js_name = resumeGateway, unchecked_return_type = "Promise<GatewayOutcome | null>")]
+    pub fn resume_gateway(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
+    ) -> js_sys::Promise {
+        let url = match url.as_string() {
+            Some(u) => u,
+            None if url.is_undefined() => get(&get(&js_sys::global(), "location"), "href").as_string().unwrap_or_default(),
+            None => {
+                let e = CheckoutError::invalid_input("url must be a string (it defaults to location.href).");
+                return js_sys::Promise::reject(&error_to_js(e));
+            }
+        };
+        let Some(step) = gateway::read_return_url(&url) else {
+            return js_sys::Promise::resolve(&JsValue::NULL);
+        };
+        let flow = arg_string(&order_id, "order id")
+            .and_then(|id| Authorize::new(&id, step, false, self.inner.refreshable()))
+            .map(|f| Box::new(f) as Box<dyn Flow>);
+        spawn(self.inner.clone(), flow, None, Finish::Gateway)
+    }
+}
+
+/// What a gateway's browser library needs from a created payment source
+/// (`{ gateway, redirectUrl }`, `{ gateway, clientToken }`, …), its URLs
+/// checked. Throws a `CheckoutError` for a source without a gateway handoff.
+#[wasm_bindgen(js_name = gatewayHandoff, unchecked_return_type = "GatewayHandoff")]
+pub fn gateway_handoff(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> JsValue {
+    read_handoff(source).map(|h| json_to_js(&h)).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)))
+}
+
+fn read_handoff(source: &JsValue) -> Result<Json, CheckoutError> {
+    if !is_plain_object(source) {
+        return Err(CheckoutError::invalid_input("gatewayHandoff needs the payment source createPaymentSource resolved with."));
+    }
+    let ty = SourceType::parse(&get(source, "type").as_string().unwrap_or_default())?;
+    gateway::handoff(ty, &js_to_json(source, &mut String::from("source"), 0)?)
+}
+
+/// The outcome object: `{ status, order, action?, url?, wallet, walletError }`.
+pub(super) fn outcome(finished: Finished) -> JsValue {
+    let value = json_to_js(&finished.value);
+    let (wallet, wallet_error) = match finished.paid.and_then(|p| p.wallet) {
+        Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
+        Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
+        None => (JsValue::NULL, JsValue::NULL),
+    };
+    let _ = js_sys::Reflect::set(&value, &"wallet".into(), &wallet);
+    let _ = js_sys::Reflect::set(&value, &"walletError".into(), &wallet_error);
+    value
+}

@@ -5,7 +5,7 @@
 // sandbox's state checked after each.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { sandbox, staticServer, browser, admin, token } from "./helpers.mjs";
+import { sandbox, staticServer, browser, admin, token, checkoutInPage } from "./helpers.mjs";
 
 let sbx, site, chrome, page, tok;
 
@@ -35,21 +35,10 @@ async function load() {
   });
 }
 
-/** Runs `fn(cl, checkout, args)` in the page: `{ ok }` or `{ err }` (a plain copy of the CheckoutError). */
+/** Runs `fn(cl, checkout, args)` in the page, the module loaded where the page is. */
 async function inPage(fn, args = {}) {
   await load();
-  return page.evaluate(
-    async ({ src, args }) => {
-      const fn = new Function(`return (${src})`)();
-      const checkout = new window.cl.Checkout({ baseUrl: args.base, accessToken: args.token });
-      try {
-        return { ok: await fn(window.cl, checkout, args) };
-      } catch (e) {
-        return { err: { name: e.name, message: e.message, kind: e.kind, status: e.status, guard: window.cl.isCheckoutError(e) } };
-      }
-    },
-    { src: fn.toString(), args: { base: sbx.url, token: tok, ...args } },
-  );
+  return checkoutInPage(page, fn, { base: sbx.url, token: tok, ...args });
 }
 
 const newOrder = async (type) => (await admin(sbx.url, "POST", "/orders", { payment_source_type: type })).id;

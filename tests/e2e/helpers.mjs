@@ -72,3 +72,22 @@ export async function confirmCard(base, source, card = "4242424242424242") {
   const body = new URLSearchParams({ key: source.publishable_key, client_secret: source.client_secret, "payment_method_data[card][number]": card });
   return (await fetch(`${base}/v1/payment_intents/${intent}/confirm`, { method: "POST", body })).json();
 }
+
+/**
+ * Runs `fn(cl, checkout, args)` in `page`, where the package's module is `window.cl`, with a `Checkout` for
+ * `args.base` and `args.token`: `{ ok }`, or `{ err }` (a plain copy of what was thrown).
+ */
+export function checkoutInPage(page, fn, args) {
+  return page.evaluate(
+    async ({ src, args }) => {
+      const fn = new Function(`return (${src})`)();
+      const checkout = new window.cl.Checkout({ baseUrl: args.base, accessToken: args.token });
+      try {
+        return { ok: await fn(window.cl, checkout, args) };
+      } catch (e) {
+        return { err: { name: e.name, message: e.message, kind: e.kind, status: e.status, errors: e.errors, guard: window.cl.isCheckoutError(e), isError: e instanceof Error } };
+      }
+    },
+    { src: fn.toString(), args },
+  );
+}

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, staticServer, browser, admin, token } from "./helpers.mjs";
+import { ROOT, sandbox, staticServer, browser, admin, token, checkoutInPage } from "./helpers.mjs";
 
 let sbx, site, chrome, page;
 const consoleLines = [];
@@ -30,21 +30,7 @@ after(async () => {
   sbx?.stop();
 });
 
-/** Runs `fn(cl, checkout, args)` in the page; resolves with its result or a plain copy of the error. */
-function inPage(fn, args) {
-  return page.evaluate(
-    async ({ src, args }) => {
-      const fn = new Function(`return (${src})`)();
-      const checkout = new window.cl.Checkout({ baseUrl: args.base, accessToken: args.token });
-      try {
-        return { ok: await fn(window.cl, checkout, args) };
-      } catch (e) {
-        return { err: { name: e.name, message: e.message, kind: e.kind, status: e.status, errors: e.errors, guard: window.cl.isCheckoutError(e), isError: e instanceof Error } };
-      }
-    },
-    { src: fn.toString(), args },
-  );
-}
+const inPage = (fn, args) => checkoutInPage(page, fn, args);
 
 test("every method of the table works from the built package", async () => {
   const tok = await token(sbx.url, true);

@@ -196,3 +196,11 @@ test("bad steps are refused before anything is sent", async () => {
   const noHandoff = await inPage((cl) => cl.gatewayHandoff({ id: "x", type: "wire_transfers" }));
   assert.equal(noHandoff.err?.kind, "invalid_input");
 });
+
+test("the sandbox's request log holds no nonce, card number, card token or Klarna token of these payments", async () => {
+  const log = JSON.stringify(await admin(sbx.url, "GET", "/requests"));
+  assert.match(log, /gateways\/checkout_com\/tokens/, "the log has the gateway requests");
+  for (const secret of ["fake-valid-nonce", "fake-processor-declined", "4544249167673670", "4242424242424242", "test_4111", "klarna_auth_", '"tok_']) {
+    assert.ok(!log.includes(secret), `the log shows ${secret}`);
+  }
+});

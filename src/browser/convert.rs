@@ -107,3 +107,13 @@ pub fn error_to_js(e: CheckoutError) -> JsValue {
     let _ = Reflect::set(&err, &"stripe".into(), &stripe);
     err.into()
 }
+
+/// A payment's wallet result as the outcome's `wallet` and `walletError`:
+/// the list, or the error beside a placed order, or neither (`null`, `null`).
+pub fn wallet_to_js(wallet: Option<Result<Json, CheckoutError>>) -> (JsValue, JsValue) {
+    match wallet {
+        Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
+        Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
+        None => (JsValue::NULL, JsValue::NULL),
+    }
+}

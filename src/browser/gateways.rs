@@ -6,8 +6,8 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
-use super::{arg_string, get, spawn, Checkout, Finish};
+use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, wallet_to_js};
+use super::{arg_object, arg_string, get, location_href, spawn, url_arg, Checkout, Finish};
 use crate::error::CheckoutError;
 use crate::flow::{Authorize, Finished, Flow};
 use crate::gateway::{self, GatewayStep};
@@ -30,12 +30,7 @@ impl Checkout {
     ) -> js_sys::Promise {
         let flow = (|| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
-            if !is_plain_object(&step) {
-                return Err(CheckoutError::invalid_input(
-                    "payWithGateway needs a step object, e.g. { gateway: \"braintree_payments\", nonce }.",
-                ));
-            }
-            let step = GatewayStep::read(&js_to_json(&step, &mut String::from("step"), 0)?)?;
+            let step = GatewayStep::read(&arg_object(&step, "step")?)?;
             let save = match get(&options, "saveToWallet") {
                 v if v.is_undefined() => false,
                 v => v.as_bool().ok_or_else(|| CheckoutError::invalid_input("saveToWallet must be a boolean."))?,
@@ -55,13 +50,9 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
     ) -> js_sys::Promise {
-        let url = match url.as_string() {
-            Some(u) => u,
-            None if url.is_undefined() => get(&get(&js_sys::global(), "location"), "href").as_string().unwrap_or_default(),
-            None => {
-                let e = CheckoutError::invalid_input("url must be a string (it defaults to location.href).");
-                return js_sys::Promise::reject(&error_to_js(e));
-            }
+        let url = match url_arg(&url, location_href()) {
+            Ok(url) => url,
+            Err(e) => return js_sys::Promise::reject(&error_to_js(e)),
         };
         let Some(step) = gateway::read_return_url(&url) else {
             return js_sys::Promise::resolve(&JsValue::NULL);
@@ -92,11 +83,7 @@ fn read_handoff(source: &JsValue) -> Result<Json, CheckoutError> {
 /// The outcome object: `{ status, order, action?, url?, wallet, walletError }`.
 pub(super) fn outcome(finished: Finished) -> JsValue {
     let value = json_to_js(&finished.value);
-    let (wallet, wallet_error) = match finished.paid.and_then(|p| p.wallet) {
-        Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
-        Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
-        None => (JsValue::NULL, JsValue::NULL),
-    };
+    let (wallet, wallet_error) = wallet_to_js(finished.paid.and_then(|p| p.wallet));
     let _ = js_sys::Reflect::set(&value, &"wallet".into(), &wallet);
     let _ = js_sys::Reflect::set(&value, &"walletError".into(), &wallet_error);
     value

@@ -423,6 +423,20 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     })
 }
 
+/// The page's address (`location.href`), where there is one.
+pub(super) fn location_href() -> Option<String> {
+    get(&get(&js_sys::global(), "location"), "href").as_string()
+}
+
+/// A `url` argument of the resume methods: a string, or `undefined` for `current` (the page's address).
+pub(super) fn url_arg(url: &JsValue, current: Option<String>) -> Result<String, CheckoutError> {
+    match url.as_string() {
+        Some(u) => Ok(u),
+        None if url.is_undefined() => Ok(current.unwrap_or_default()),
+        None => Err(CheckoutError::invalid_input("url must be a string (it defaults to location.href).")),
+    }
+}
+
 pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }

@@ -8,8 +8,8 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::convert::{error_to_js, is_plain_object, json_to_js};
-use super::{get, spawn, Finish, Inner};
+use super::convert::{error_to_js, is_plain_object, json_to_js, wallet_to_js};
+use super::{get, location_href, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, StripeDetails};
 use crate::flow::{Event, Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::stripe::{read_return_url, valid_client_secret};
@@ -242,11 +242,7 @@ pub(super) fn outcome(finished: Finished) -> JsValue {
         Some(paid) => (paid.intent, paid.pending, paid.wallet),
         None => (Intent::default(), false, None),
     };
-    let (wallet, wallet_error) = match wallet {
-        Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
-        Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
-        None => (JsValue::NULL, JsValue::NULL),
-    };
+    let (wallet, wallet_error) = wallet_to_js(wallet);
     let pi = obj(&[("id", intent.id.as_str().into()), ("status", intent.status.as_str().into())]);
     obj(&[
         ("pending", pending.into()),
@@ -349,13 +345,8 @@ pub(super) fn resume(
 ) -> Result<Option<Task>, CheckoutError> {
     let order_id = order_id.as_string().unwrap_or_default();
     crate::validate::id("order id", &order_id)?;
-    let location = get(&js_sys::global(), "location");
-    let current = text(&location, "href");
-    let url = match url.as_string() {
-        Some(u) => u,
-        None if url.is_undefined() => current.clone().unwrap_or_default(),
-        None => return Err(CheckoutError::invalid_input("url must be a string (it defaults to location.href).")),
-    };
+    let current = location_href();
+    let url = url_arg(url, current.clone())?;
     let Some(ret) = read_return_url(&url)? else {
         return Ok(None);
     };

@@ -6,7 +6,7 @@
 
 use super::call::{Call, Step};
 use super::settle::PlaceThenSave;
-use super::{Action, Event, Finished, Flow, Paid};
+use super::{Action, Event, Finished, Flow};
 use crate::api;
 use crate::error::{CheckoutError, ErrorKind};
 use crate::gateway::{self, GatewayStep, Verdict};
@@ -30,14 +30,14 @@ pub struct Authorize {
     state: AuthorizeState,
 }
 
-/// What the page gets when the order is not placed (yet): `{ status, … }`.
-fn outcome(status: &str, extra: Option<(&str, Json)>, pending: bool) -> Action {
+/// What the page gets when the order is not placed (yet): `{ status, … }`
+/// (the status says it all; there is no wallet to report).
+fn outcome(status: &str, extra: Option<(&str, Json)>) -> Action {
     let mut value = Json::object([("status", Json::str(status)), ("order", Json::Null)]);
     if let Some((key, v)) = extra {
         value.insert(key, v);
     }
-    let paid = Paid { intent: Default::default(), pending, wallet: None };
-    Action::Done(Ok(Finished { value, facts: Vec::new(), paid: Some(paid) }))
+    Action::Done(Ok(Finished::value(value)))
 }
 
 /// A `_place` refused because the gateway did not authorize (Braintree,
@@ -64,14 +64,7 @@ impl Authorize {
     }
 
     fn place(&mut self) -> Action {
-        match PlaceThenSave::new(&self.order_id, self.save_to_wallet, self.refreshable) {
-            Ok(mut place) => {
-                let first = place.start();
-                self.state = AuthorizeState::Placing(place);
-                first
-            }
-            Err(e) => Action::Done(Err(e)),
-        }
+        PlaceThenSave::begin(&self.order_id, self.save_to_wallet, self.refreshable, &mut self.state, AuthorizeState::Placing)
     }
 
     fn looked(&mut self, status: &str, source: Option<String>) -> Action {
@@ -92,9 +85,9 @@ impl Authorize {
     fn answered(&mut self, source: Json) -> Action {
         match gateway::verdict(&self.step, &source) {
             Ok(Verdict::Place) => self.place(),
-            Ok(Verdict::Action(action)) => outcome("action", Some(("action", action)), false),
-            Ok(Verdict::Redirect(url)) => outcome("redirect", Some(("url", Json::String(url))), false),
-            Ok(Verdict::Pending) => outcome("pending", None, true),
+            Ok(Verdict::Action(action)) => outcome("action", Some(("action", action))),
+            Ok(Verdict::Redirect(url)) => outcome("redirect", Some(("url", Json::String(url)))),
+            Ok(Verdict::Pending) => outcome("pending", None),
             Err(e) => Action::Done(Err(e)),
         }
     }

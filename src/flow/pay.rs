@@ -121,14 +121,9 @@ impl Pay {
         }
         self.intent = intent;
         match next_step(&self.intent.status) {
-            Next::Place => match PlaceThenSave::new(&self.order_id, self.save_to_wallet, self.refreshable) {
-                Ok(mut place) => {
-                    let first = place.start();
-                    self.state = PayState::Placing(place);
-                    first
-                }
-                Err(e) => Action::Done(Err(e)),
-            },
+            Next::Place => {
+                PlaceThenSave::begin(&self.order_id, self.save_to_wallet, self.refreshable, &mut self.state, PayState::Placing)
+            }
             Next::Wait if self.waited_ms < self.processing_limit_ms => {
                 self.waited_ms = self.waited_ms.saturating_add(POLL_MS);
                 self.state = PayState::Settling;

@@ -31,6 +31,25 @@ impl PlaceThenSave {
         Ok(PlaceThenSave { order_id: order_id.to_string(), save_to_wallet, refreshable, state })
     }
 
+    /// Moves a flow on to placing: its state becomes `wrap(flow)` and the
+    /// first action is the place request (or the error, when the order id is unusable).
+    pub fn begin<S>(
+        order_id: &str,
+        save_to_wallet: bool,
+        refreshable: bool,
+        state: &mut S,
+        wrap: impl FnOnce(PlaceThenSave) -> S,
+    ) -> Action {
+        match PlaceThenSave::new(order_id, save_to_wallet, refreshable) {
+            Ok(mut place) => {
+                let first = place.start();
+                *state = wrap(place);
+                first
+            }
+            Err(e) => Action::Done(Err(e)),
+        }
+    }
+
     fn done(placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
         let paid = Paid { intent: Default::default(), pending: false, wallet };
         Action::Done(Ok(Finished { paid: Some(paid), ..placed }))

@@ -16,7 +16,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::api::{error, invalid};
-use crate::http::{percent_decode, Request, Response};
+use crate::http::{pairs, percent_decode, Request, Response};
 use crate::store::{Resource, Store};
 
 const INTERNAL_TOKEN: &str = "gateway_token";
@@ -63,6 +63,11 @@ pub fn on_create(store: &mut Store, source: &mut Resource) -> Value {
 
 fn internal(store: &Store, ty: &str, id: &str, key: &str) -> Option<Value> {
     store.get(ty, id).and_then(|s| s.internal.get(key).cloned())
+}
+
+/// An internal string of the source (`""` when unset).
+fn internal_str(store: &Store, ty: &str, id: &str, key: &str) -> String {
+    internal(store, ty, id, key).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
 
 fn set(store: &mut Store, ty: &str, id: &str, attributes: Value, internals: Value) {
@@ -176,7 +181,7 @@ fn adyen_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
         let Some(return_url) = data.get("returnUrl").and_then(Value::as_str).map(str::to_string) else {
             return Err(invalid("payment_request_data - returnUrl is required for 3-D Secure", pointer, "blank"));
         };
-        let token = internal(store, ty, id, INTERNAL_TOKEN).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+        let token = internal_str(store, ty, id, INTERNAL_TOKEN);
         let url = format!("{}/gateways/adyen/3ds/{token}", store.config.base_url);
         set(store, ty, id, json!({}), json!({"return_url": return_url}));
         json!({"resultCode": "RedirectShopper", "pspReference": psp,
@@ -198,7 +203,7 @@ fn checkout_com_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
     let (response, redirect) = match card.as_str() {
         "4242424242424242" => (json!({"id": payment, "status": "Authorized", "approved": true}), None),
         "4544249167673670" => {
-            let t = internal(store, ty, id, INTERNAL_TOKEN).and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let t = internal_str(store, ty, id, INTERNAL_TOKEN);
             let url = format!("{}/gateways/checkout_com/3ds/{t}", store.config.base_url);
             (json!({"id": payment, "status": "Pending", "approved": false}), Some(url))
         }
@@ -254,11 +259,9 @@ fn by_token(store: &Store, ty: &str, token: &str) -> Option<String> {
         .map(|r| r.id.clone())
 }
 
+/// A field of the gateway pages' form posts (button values and tokens: no spaces to decode).
 fn form_value(body: &[u8], key: &str) -> Option<String> {
-    String::from_utf8_lossy(body).split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then(|| percent_decode(&v.replace('+', " ")))
-    })
+    pairs(&String::from_utf8_lossy(body)).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
 /// `url` with `params` added to its query.
@@ -361,7 +364,7 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             if ty == "adyen_payments" {
                 let result = store.random_chars(32);
                 set(store, ty, &id, json!({}), json!({"authenticated": ok, "redirect_result": result}));
-                let url = internal(store, ty, &id, "return_url").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let url = internal_str(store, ty, &id, "return_url");
                 return see_other(&with_params(&url, &[("redirectResult", &result)]));
             }
             set(store, ty, &id, json!({}), json!({"authenticated": ok}));

@@ -209,15 +209,19 @@ fn read_request(reader: &mut BufReader<TcpStream>, peer: SocketAddr) -> Result<O
 
 fn build(method: String, target: &str, headers: Vec<(String, String)>, body: Vec<u8>, peer: SocketAddr) -> Request {
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let query = query
-        .split('&')
+    let query = pairs(query);
+    Request { method, path: percent_decode(path), query, target: target.to_string(), headers, body, peer }
+}
+
+/// `k=v&k2=v2` (a query string or a form body), percent-decoded.
+pub fn pairs(text: &str) -> Vec<(String, String)> {
+    text.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
             (percent_decode(k), percent_decode(v))
         })
-        .collect();
-    Request { method, path: percent_decode(path), query, target: target.to_string(), headers, body, peer }
+        .collect()
 }
 
 pub fn percent_decode(s: &str) -> String {

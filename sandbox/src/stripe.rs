@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use crate::http::{percent_decode, Request, Response};
+use crate::http::{pairs, Request, Response};
 use std::time::Instant;
 
 use crate::store::{unix_now, Key, PaymentIntent, Store, PUBLISHABLE_KEY};
@@ -253,13 +253,7 @@ fn params(req: &Request) -> Vec<(String, String)> {
     if let Ok(Value::Object(m)) = serde_json::from_str::<Value>(&text) {
         return m.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect();
     }
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
-        })
-        .collect()
+    pairs(&text)
 }
 
 /// `/v1/payment_intents/:id[/confirm]` with a publishable key and the

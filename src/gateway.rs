@@ -252,7 +252,7 @@ pub fn verdict(step: &GatewayStep, source: &Json) -> Result<Verdict, CheckoutErr
 /// checked (URLs before they become a location): PayPal and Satispay a page
 /// to send the shopper to; Klarna and Braintree a client token; Adyen its
 /// client key and payment methods; Checkout.com its public key; Axerve the
-/// shop login. Stripe has `stripeOptions`; external payments and wire
+/// shop login and its lightbox's payment id and token. Stripe has `stripeOptions`; external payments and wire
 /// transfers need nothing.
 pub fn handoff(source_type: SourceType, source: &Json) -> Result<Json, CheckoutError> {
     let string = |key: &str| match source.get(key).and_then(Json::as_str) {
@@ -277,13 +277,24 @@ pub fn handoff(source_type: SourceType, source: &Json) -> Result<Json, CheckoutE
             ("paymentMethodsResponse", value("payment_methods")?),
         ]),
         "checkout_com_payments" => Json::object([("gateway", ty), ("publicKey", string("public_key")?)]),
-        "axerve_payments" => Json::object([("gateway", ty), ("shopLogin", string("login")?)]),
+        "axerve_payments" => Json::object([("gateway", ty), ("shopLogin", string("login")?), ("lightbox", axerve_lightbox(source))]),
         _ => {
             return Err(CheckoutError::invalid_input(
                 "This payment source needs no gateway handoff: Stripe has stripeOptions() and mountStripe(); external payments and wire transfers are placed with placeOrder().",
             ))
         }
     })
+}
+
+/// Axerve's payment id and token for its lightbox, from a source created
+/// with `request_token: true` (`null` otherwise).
+fn axerve_lightbox(source: &Json) -> Json {
+    let data = source.get("payment_request_data");
+    let field = |key: &str| data.and_then(|d| d.get(key)).and_then(Json::as_str).filter(|s| !s.is_empty());
+    match (field("paymentID"), field("paymentToken")) {
+        (Some(id), Some(token)) => Json::object([("paymentID", Json::str(id)), ("paymentToken", Json::str(token))]),
+        _ => Json::Null,
+    }
 }
 
 #[cfg(test)]
@@ -308,6 +319,18 @@ mod tests {
             if let Ok(h) = h {
                 assert_eq!(h.get("gateway").and_then(Json::as_str), Some(t.as_str()));
             }
+        }
+    }
+
+    #[test]
+    fn axerve_hands_its_lightbox_over_only_when_the_source_has_both_ids() {
+        let axerve = SourceType::parse("axerve_payments").unwrap();
+        let lightbox = |text: &str| handoff(axerve, &source(text)).unwrap().get("lightbox").cloned().unwrap();
+        let both = lightbox(r#"{"login":"G","payment_request_data":{"paymentID":"P","paymentToken":"T"}}"#);
+        assert_eq!(both.get("paymentToken").and_then(Json::as_str), Some("T"));
+        assert_eq!(both.get("paymentID").and_then(Json::as_str), Some("P"));
+        for without in [r#"{"login":"G"}"#, r#"{"login":"G","payment_request_data":{"paymentID":"P"}}"#, r#"{"login":"G","payment_request_data":null}"#] {
+            assert_eq!(lightbox(without), Json::Null, "{without}");
         }
     }
 

@@ -31,7 +31,7 @@ fn route(shared: &Shared, req: &Request) -> Response {
         return Response::empty(204);
     }
     let segments: Vec<&str> = req.path.split('/').filter(|s| !s.is_empty()).collect();
-    if let Some(asset) = stripe_asset(req, &segments) {
+    if let Some(asset) = library_asset(req, &segments) {
         return asset;
     }
     if segments.first() == Some(&"sandbox") {
@@ -87,17 +87,29 @@ fn check_conformance(store: &mut Store, req: &Request, resp: &Response) {
     crate::conformance::check(crate::conformance::raw_schema(), &doc, &sparse, off_schema, &where_, conformance);
 }
 
-/// The Stripe.js stand-in (`/v3/`, as js.stripe.com serves it) and its frames.
-fn stripe_asset(req: &Request, segments: &[&str]) -> Option<Response> {
+/// The browser libraries' stand-ins, at the paths their loaders use:
+/// Stripe.js (`/v3/`, as js.stripe.com serves it) and its frames, and the
+/// other gateways' libraries, each served with the shared kit in front inside
+/// one function scope (`assets/standin-kit.js`).
+fn library_asset(req: &Request, segments: &[&str]) -> Option<Response> {
     if req.method != "GET" {
         return None;
     }
+    const JS: &str = "text/javascript; charset=utf-8";
+    const HTML: &str = "text/html; charset=utf-8";
+    let with_kit = |library: &str| format!("(() => {{\n{}\n{library}\n}})();\n", include_str!("../assets/standin-kit.js"));
     let (content_type, body) = match segments {
-        ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => {
-            ("text/javascript; charset=utf-8", include_str!("../assets/stripe.js"))
+        ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => (JS, include_str!("../assets/stripe.js").to_string()),
+        ["stripe", "frame.html"] => (HTML, include_str!("../assets/frame.html").to_string()),
+        ["stripe", "challenge.html"] => (HTML, include_str!("../assets/challenge.html").to_string()),
+        ["gateways", "card-frame.html"] => (HTML, include_str!("../assets/card-frame.html").to_string()),
+        ["checkoutshopper", "sdk", _, "adyen.js"] => (JS, with_kit(include_str!("../assets/adyen.js"))),
+        ["web", _, "js", "client.min.js" | "hosted-fields.min.js" | "three-d-secure.min.js"] => {
+            (JS, with_kit(include_str!("../assets/braintree.js")))
         }
-        ["stripe", "frame.html"] => ("text/html; charset=utf-8", include_str!("../assets/frame.html")),
-        ["stripe", "challenge.html"] => ("text/html; charset=utf-8", include_str!("../assets/challenge.html")),
+        ["checkout-web-components", "index.js"] => (JS, with_kit(include_str!("../assets/checkout-web-components.js"))),
+        ["kp", "lib", "v1", "api.js"] => (JS, with_kit(include_str!("../assets/klarna.js"))),
+        ["pagam", "javascript", "axerve.js"] => (JS, with_kit(include_str!("../assets/axerve.js"))),
         _ => return None,
     };
     Some(Response::new(200, content_type, body))

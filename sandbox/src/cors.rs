@@ -21,7 +21,12 @@ pub fn is_loopback_origin(origin: &str) -> bool {
 
 /// Whether the request's `Origin` may read API answers.
 pub fn origin_allowed(config: &Config, req: &Request) -> bool {
-    let Some(origin) = req.header("Origin") else { return false };
+    req.header("Origin").is_some_and(|origin| origin_ok(config, origin))
+}
+
+/// Whether pages of `origin` are the storefront's (CORS, and the gateway
+/// pages that post their result back to the page that opened them).
+pub fn origin_ok(config: &Config, origin: &str) -> bool {
     if origin == config.base_url {
         return true;
     }

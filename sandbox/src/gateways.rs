@@ -44,7 +44,13 @@ pub fn on_create(store: &mut Store, source: &mut Resource) -> Value {
         "adyen_payments" => json!({"public_key": "test_SANDBOXADYENCLIENTKEY",
             "payment_methods": {"paymentMethods": [{"type": "scheme", "name": "Cards", "brands": ["visa", "mc", "amex"]}]},
             "payment_response": null, "mismatched_amounts": false, "balance": 0}),
-        "axerve_payments" => json!({"login": "GESPAY_SANDBOX", "mismatched_amounts": false}),
+        "axerve_payments" => {
+            // Assumed: with request_token, the source carries Axerve's payment
+            // id and token for its lightbox (what Axerve's Create Payment answers).
+            let requested = source.attributes.get("request_token") == Some(&json!(true));
+            let data = requested.then(|| json!({"paymentID": format!("AXP{}", token.to_uppercase()), "paymentToken": format!("axt_{token}")}));
+            json!({"login": "GESPAY_SANDBOX", "mismatched_amounts": false, "payment_request_data": data})
+        }
         "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
         "checkout_com_payments" => json!({"public_key": "pk_sbox_sandbox", "payment_session": {"id": format!("ps_{token}")},
             "mismatched_amounts": false}),
@@ -151,9 +157,10 @@ pub fn step(store: &mut Store, ty: &str, id: &str, attrs: &Map<String, Value>) -
             let status = internal(store, ty, id, "satispay_status").unwrap_or(json!("PENDING"));
             set(store, ty, id, json!({"status": status, "payment_response": {"status": status}}), json!({}));
         }
+        // As Commerce Layer asks Axerve: what the lightbox recorded decides,
+        // not what the page sends.
         "axerve_payments" if triggered("_update") => {
-            let data = attr(store, ty, id, "payment_request_data");
-            let result = data.get("transactionResult").and_then(Value::as_str).unwrap_or_default().to_string();
+            let result = internal_str(store, ty, id, "lightbox_result");
             set(store, ty, id, json!({}), json!({"axerve_result": result}));
         }
         _ => {}
@@ -264,6 +271,11 @@ fn form_value(body: &[u8], key: &str) -> Option<String> {
     pairs(&String::from_utf8_lossy(body)).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
 
+/// The digits of a JSON string (a card number as the card frames send it).
+fn digits(value: Option<&Value>) -> String {
+    value.and_then(Value::as_str).unwrap_or_default().chars().filter(char::is_ascii_digit).collect()
+}
+
 /// `url` with `params` added to its query.
 fn with_params(url: &str, params: &[(&str, &str)]) -> String {
     let mut out = url.to_string();
@@ -284,20 +296,63 @@ fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A gateway page: a title, what is paid, and one button per choice (plain forms, no script).
-fn page(title: &str, amount: &str, choices: &[(&str, &str)]) -> Response {
+/// A gateway page: a title, what is paid, one button per choice, and a
+/// script when the page answers in place (the modal pages).
+fn page_html(title: &str, amount: &str, choices: &[(&str, &str)], script: &str) -> Response {
+    let kind = if script.is_empty() { "submit" } else { "button" };
     let buttons: String = choices
         .iter()
-        .map(|(value, label)| format!(r#"<button name="choice" value="{value}">{}</button> "#, html_escape(label)))
+        .map(|(value, label)| format!(r#"<button type="{kind}" name="choice" value="{value}">{}</button> "#, html_escape(label)))
         .collect();
     let body = format!(
         r#"<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
-<title>{t}</title><style>body{{font:16px system-ui;max-width:28rem;margin:3rem auto;padding:0 1rem}}button{{font:inherit;padding:.6rem 1rem;margin:.3rem}}</style>
-<h1>{t}</h1><p>Sandbox stand-in: no real payment. Amount: <strong>{a}</strong></p><form method="post">{buttons}</form></html>"#,
+<title>{t}</title><style>body{{font:16px system-ui;max-width:28rem;margin:2rem auto;padding:0 1rem}}button{{font:inherit;padding:.6rem 1rem;margin:.3rem}}</style>
+<h1>{t}</h1><p>Sandbox stand-in: no real payment. Amount: <strong>{a}</strong></p><form method="post">{buttons}</form>{script}</html>"#,
         t = html_escape(title),
         a = html_escape(amount)
     );
     Response::new(200, "text/html; charset=utf-8", body)
+}
+
+/// A gateway page the shopper is sent to (plain form posts, no script).
+fn page(title: &str, amount: &str, choices: &[(&str, &str)]) -> Response {
+    page_html(title, amount, choices, "")
+}
+
+/// A gateway page in a modal frame over the shop (Braintree's 3-D Secure
+/// challenge, Axerve's lightbox): a button POSTs its choice here and the JSON
+/// answer goes back to the page that opened the frame, at that origin only
+/// (one of the storefront's origins).
+fn modal_page(store: &Store, req: &Request, title: &str, amount: &str, choices: &[(&str, &str)]) -> Response {
+    let origin = req.query_value("origin").map(percent_decode).unwrap_or_default();
+    if !crate::cors::origin_ok(&store.config, &origin) {
+        return Response::new(403, "text/plain; charset=utf-8", "This page opens only over the shop's own pages.");
+    }
+    let script = format!(
+        r#"<script>"use strict";for(const b of document.querySelectorAll("button"))b.addEventListener("click",async()=>{{for(const x of document.querySelectorAll("button"))x.disabled=true;const r=await fetch(location.href,{{method:"POST",body:new URLSearchParams({{choice:b.value}})}});parent.postMessage(await r.json(),{})}});</script>"#,
+        json!(origin)
+    );
+    page_html(title, amount, choices, &script)
+}
+
+fn json_answer(status: u16, body: Value) -> Response {
+    Response::new(status, "application/json", body.to_string())
+}
+
+/// The nonce Braintree's sandbox gives for a test card: its documented fake
+/// nonces, and for the 3-D Secure challenge card (4000 0000 0000 1091) a
+/// nonce that only `verifyCard` turns into an authenticated one.
+fn braintree_nonce(store: &mut Store, number: &str) -> String {
+    match number {
+        "4000111111111115" => BRAINTREE_DECLINED[0].to_string(),
+        "4000000000001091" => {
+            let nonce = format!("tokencc_3ds_{}", store.random_chars(16));
+            store.card_tokens.insert(nonce.clone(), number.to_string());
+            nonce
+        }
+        n if n.starts_with('5') => BRAINTREE_VALID[2].to_string(),
+        _ => BRAINTREE_VALID[1].to_string(),
+    }
 }
 
 fn amount_of(store: &Store, ty: &str, id: &str) -> String {
@@ -371,11 +426,82 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             let url = attr(store, ty, &id, if ok { "success_url" } else { "failure_url" });
             see_other(&with_params(url.as_str().unwrap_or("/"), &[("cko-session-id", &format!("sid_{token}"))]))
         }
+        // Hosted Fields' tokenization (the card frame calls it with the client token).
+        ["braintree", "tokenize"] if post => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let client = body.get("authorization").and_then(Value::as_str).unwrap_or_default();
+            if client.strip_prefix("sandbox_").and_then(|t| by_token(store, "braintree_payments", t)).is_none() {
+                return json_answer(401, json!({"message": "Authorization is invalid."}));
+            }
+            let number = digits(body.get("number"));
+            if !(12..=19).contains(&number.len()) {
+                return json_answer(422, json!({"message": "Credit card number must be 12-19 digits."}));
+            }
+            let nonce = braintree_nonce(store, &number);
+            let last4 = number.get(number.len() - 4..).unwrap_or_default();
+            let last2 = last4.get(2..).unwrap_or_default();
+            let bin = number.get(..6).unwrap_or_default();
+            json_answer(
+                200,
+                json!({"nonce": nonce, "type": "CreditCard", "description": format!("ending in {last2}"),
+                    "details": {"bin": bin, "lastFour": last4, "lastTwo": last2, "cardType": if number.starts_with('5') { "MasterCard" } else { "Visa" },
+                        "expirationMonth": body.get("expirationMonth"), "expirationYear": body.get("expirationYear"), "cardholderName": ""},
+                    "binData": {}}),
+            )
+        }
+        // threeDSecure.verifyCard's lookup: whether the card asks for a challenge.
+        ["braintree", "lookup"] if post => {
+            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let nonce = body.get("nonce").and_then(Value::as_str).unwrap_or_default();
+            let challenge = store.card_tokens.contains_key(nonce) && nonce.starts_with("tokencc_3ds_");
+            json_answer(200, json!({"challenge": challenge, "nonce": nonce, "liabilityShifted": false}))
+        }
+        ["braintree", "3ds", nonce] => {
+            let nonce = percent_decode(nonce);
+            if !store.card_tokens.contains_key(&nonce) {
+                return not_found();
+            }
+            if !post {
+                return modal_page(store, req, "3-D Secure", "", &[("authenticate", "Complete authentication"), ("fail", "Fail authentication")]);
+            }
+            store.card_tokens.remove(&nonce);
+            let (nonce, shifted) = if choice == "authenticate" { (BRAINTREE_VALID[3], true) } else { (BRAINTREE_DECLINED[2], false) };
+            json_answer(200, json!({"nonce": nonce, "liabilityShifted": shifted}))
+        }
+        ["axerve", "lightbox", payment_token] => {
+            let ty = "axerve_payments";
+            let Some(id) = percent_decode(payment_token).strip_prefix("axt_").and_then(|t| by_token(store, ty, t)) else {
+                return not_found();
+            };
+            if !post {
+                return modal_page(store, req, "Axerve", &amount_of(store, ty, &id), &[("pay", "Pay"), ("decline", "Simulate a declined card")]);
+            }
+            let result = if choice == "pay" { "OK" } else { "KO" };
+            set(store, ty, &id, json!({}), json!({"lightbox_result": result}));
+            let payment_id = attr(store, ty, &id, "payment_request_data").get("paymentID").cloned();
+            let mut answer = json!({"status": result, "paymentID": payment_id, "transactionResult": result});
+            if result == "KO" {
+                answer["error"] = json!({"code": "2", "description": "Transaction declined (sandbox)"});
+            }
+            json_answer(200, answer)
+        }
+        // The Klarna Payments widget of a category (what load() shows).
+        ["klarna", "widget"] if !post => {
+            let category = req.query_value("category").map(percent_decode).unwrap_or_default();
+            let label = if category == "pay_over_time" { "Financing: spread the cost in monthly payments." } else { "Pay later: pay in 30 days, no fees." };
+            Response::new(
+                200,
+                "text/html; charset=utf-8",
+                format!(
+                    r#"<!doctype html><html lang="en"><meta charset="utf-8"><title>Klarna</title><body style="margin:0;font:15px system-ui;color:#17120f"><p style="margin:0 0 6px;font-weight:700">Klarna.</p><p style="margin:0">{}</p><p style="margin:6px 0 0;color:#6b6b6b;font-size:13px">Sandbox stand-in: no real payment.</p></body></html>"#,
+                    html_escape(label)
+                ),
+            )
+        }
         // Checkout.com's tokenization API (what its card form calls with the public key).
         ["checkout_com", "tokens"] if post => {
             let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
-            let number: String =
-                body.get("number").and_then(Value::as_str).unwrap_or_default().chars().filter(char::is_ascii_digit).collect();
+            let number = digits(body.get("number"));
             if req.header("Authorization") != Some("pk_sbox_sandbox") || !(12..=19).contains(&number.len()) {
                 return Response::new(
                     422,
@@ -385,11 +511,13 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             }
             let token = format!("tok_{}", store.random_chars(26).to_ascii_lowercase());
             let last4 = number.get(number.len() - 4..).unwrap_or_default().to_string();
+            let bin = number.get(..6).unwrap_or_default().to_string();
             store.card_tokens.insert(token.clone(), number);
             Response::new(
                 201,
                 "application/json",
-                json!({"type": "card", "token": token, "last4": last4, "scheme": "VISA"}).to_string(),
+                json!({"type": "card", "token": token, "bin": bin, "last4": last4, "scheme": "VISA"})
+                    .to_string(),
             )
         }
         // Klarna Payments' authorize(), as its widget asks Klarna.

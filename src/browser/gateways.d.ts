@@ -11,8 +11,9 @@ export type GatewayHandoff =
   | { gateway: "adyen_payments"; clientKey: string; paymentMethodsResponse: JsonValue }
   /** Checkout.com's card form with `publicKey`; it gives the card token. */
   | { gateway: "checkout_com_payments"; publicKey: string }
-  /** Axerve's payment page for the shop login. */
-  | { gateway: "axerve_payments"; shopLogin: string };
+  /** `axerve.lightBox.shop = shopLogin; axerve.lightBox.open(lightbox.paymentID, lightbox.paymentToken, callback)`;
+   * `lightbox` is null unless the source was created with `{ request_token: true }`. */
+  | { gateway: "axerve_payments"; shopLogin: string; lightbox: { paymentID: string; paymentToken: string } | null };
 
 /** What a gateway's browser library (or the page it sent the shopper back to) gave. */
 export type GatewayStep =
@@ -32,7 +33,7 @@ export type GatewayStep =
   | { gateway: "checkout_com_payments"; returned: true }
   /** Back on your `redirect_url` from Satispay: asks Satispay how the payment went. */
   | { gateway: "satispay_payments" }
-  /** Axerve's payment page result. */
+  /** Axerve's lightbox callback response (Commerce Layer asks Axerve for the outcome). */
   | { gateway: "axerve_payments"; paymentRequestData: { [key: string]: JsonValue } };
 
 export interface GatewayPayOptions {

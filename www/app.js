@@ -1,7 +1,10 @@
 // The demo checkout: everything payment-related goes through cl-checkout.
 // Demo-only parts (marked) stand in for what a storefront already has: a
 // token from its auth and an order from its cart.
-import init, { Checkout, isCheckoutError, stripeOptions } from "/pkg/cl_checkout.js";
+// A Stripe-only page imports "cl-checkout" (the smaller entry); this demo
+// offers every gateway, so it loads "cl-checkout/gateways".
+import init, { Checkout, isCheckoutError, stripeOptions, gatewayHandoff } from "/pkg/gateways/cl_checkout.js";
+import { GATEWAYS, ShopperNotice, mountGateway, resumeFromGateway, sourceAttributes } from "/gateways.js";
 
 const SANDBOX = document.querySelector('meta[name="cl-sandbox"]').content;
 const params = new URLSearchParams(location.search);
@@ -12,12 +15,14 @@ const ui = {
   main: $("checkout"), error: $("error"), form: $("pay-form"), methods: $("method-list"),
   saved: $("saved"), savedList: $("saved-list"), card: $("card-panel"), wire: $("wire-panel"),
   saveRow: $("save-row"), saveCard: $("save-card"), place: $("place"), progress: $("progress"),
+  gateway: $("gateway-panel"), gatewayWidget: $("gateway-widget"), gatewayNote: $("gateway-note"),
 };
 
 /** Demo only: a token from the sandbox's OAuth (a storefront gets it from its own auth).
  * The demo server hands over the sandbox's seed: the sandbox's control routes answer no page. */
 async function demoToken() {
-  if (params.get("token")) return params.get("token");
+  // Not "token": PayPal adds its own token= to the URL it sends the shopper back to.
+  if (params.get("accessToken")) return params.get("accessToken");
   const seed = await (await fetch("/demo/seed")).json();
   const body = { grant_type: asCustomer ? "password" : "client_credentials", client_id: seed.client_id, scope: seed.scope };
   if (asCustomer) Object.assign(body, { username: seed.customer.email, password: seed.customer.password });
@@ -39,6 +44,8 @@ async function demoOrder() {
 function shopperMessage(e) {
   if (!isCheckoutError(e)) return "Something went wrong. Please try again.";
   switch (e.kind) {
+    case "gateway":
+      return "The payment was declined. Please try again or choose another payment method.";
     case "stripe":
       return e.stripe?.message ? `${e.stripe.message} Please try again or use another card.` : "The payment did not go through. Please try again.";
     case "network":
@@ -70,6 +77,7 @@ function showMessage(text) {
 const amountChanged = (e) => e?.errors?.some((x) => x.meta?.error === "mismatched_amounts");
 
 function showError(e) {
+  if (e instanceof ShopperNotice) return showMessage(e.message);
   showMessage(shopperMessage(e));
   if (isCheckoutError(e)) {
     const details = document.createElement("details");
@@ -144,7 +152,22 @@ function radio(name, value, label, checked) {
   return row;
 }
 
-const SUPPORTED = ["stripe_payments", "wire_transfers"];
+/** A method's radio: its name, and what the shopper pays with, as text (no logos downloaded). */
+function methodChoice(m) {
+  const row = radio("method", m.id, m.name, false);
+  const hint = document.createElement("span");
+  hint.className = "provider";
+  hint.textContent = GATEWAYS[m.payment_source_type].hint;
+  row.append(hint);
+  return row;
+}
+
+/** A gateway payment's outcome: placed, or may still complete (no "pay again"). */
+function finish(outcome) {
+  if (outcome.status === "placed") return showDone(outcome.order);
+  if (outcome.status === "redirect") return location.assign(outcome.url);
+  return showPending();
+}
 
 async function main() {
   await init();
@@ -152,7 +175,8 @@ async function main() {
   const checkout = new Checkout({ baseUrl: SANDBOX, accessToken: await demoToken() });
   let stripe = null;
   let payment = null; // the mounted Payment Element's handle
-  let choice = null; // { kind: "stripe" | "wire" | "saved", id }
+  let choice = null; // { kind: "stripe" | "plain" | "saved" | "gateway", id, driver }
+  let driver = null; // the mounted gateway widget (mountGateway)
 
   // One Stripe.js instance per page, made as the source says (Connect accounts included).
   const stripeFor = (source) => {
@@ -171,12 +195,21 @@ async function main() {
     }
   }
 
+  // Back from a gateway's page (PayPal, Satispay, 3-D Secure): finish that payment first.
+  try {
+    const back = await resumeFromGateway(checkout, orderId);
+    if (back === "cancelled") showMessage("The PayPal payment was cancelled. Choose a payment method to try again.");
+    else if (back) return finish(back);
+  } catch (e) {
+    showError(e);
+  }
+
   const order = await checkout.order(orderId);
   if (order.status === "placed") return showDone(order);
   renderSummary(order);
 
-  const methods = (await checkout.availablePaymentMethods(orderId)).filter((m) => SUPPORTED.includes(m.payment_source_type));
-  ui.methods.replaceChildren(...methods.map((m) => radio("method", m.id, m.name, false)));
+  const methods = (await checkout.availablePaymentMethods(orderId)).filter((m) => m.payment_source_type in GATEWAYS);
+  ui.methods.replaceChildren(...methods.map(methodChoice));
 
   if (asCustomer) {
     const wallet = await checkout.walletSources(orderId);
@@ -188,8 +221,11 @@ async function main() {
 
   async function choose(value) {
     clearError();
-    ui.card.hidden = ui.wire.hidden = true;
+    ui.card.hidden = ui.wire.hidden = ui.gateway.hidden = true;
+    ui.saveRow.hidden = true;
     ui.place.disabled = true;
+    driver?.unmount();
+    driver = null;
     if (value.startsWith("saved:")) {
       choice = { kind: "saved", id: value.slice(6) };
       ui.place.disabled = false;
@@ -209,12 +245,21 @@ async function main() {
         const paymentElementOptions = hideBilling ? { layout: "tabs", fields: { billingDetails: "never" } } : undefined;
         payment = checkout.mountStripe(stripeFor(source), source, "#payment-element", { processingTimeoutMs: wait, paymentElementOptions });
         ui.card.hidden = false;
-        ui.saveRow.hidden = !asCustomer;
         choice = { kind: "stripe" };
-      } else {
+      } else if (type === "wire_transfers" || type === "external_payments") {
+        ui.wire.textContent = GATEWAYS[type].note;
         ui.wire.hidden = false;
-        choice = { kind: "wire" };
+        choice = { kind: "plain", type };
+      } else {
+        // Every other gateway: create its source, hand its library what it needs.
+        const source = await checkout.createPaymentSource(orderId, sourceAttributes(type));
+        ui.gatewayWidget.replaceChildren();
+        ui.gatewayNote.textContent = GATEWAYS[type].note;
+        ui.gateway.hidden = false;
+        driver = await mountGateway({ checkout, orderId, order, handoff: gatewayHandoff(source), container: ui.gatewayWidget, base: SANDBOX, save: () => ui.saveCard.checked });
+        choice = { kind: "gateway" };
       }
+      ui.saveRow.hidden = !(asCustomer && GATEWAYS[type].saves);
       busy(false);
     } catch (e) {
       busy(false);
@@ -236,17 +281,22 @@ async function main() {
       if (choice.kind === "stripe") {
         // Never the access token in a URL Stripe sends the shopper back to (logs, history).
         const back = new URLSearchParams(params);
-        back.delete("token");
+        back.delete("accessToken");
         const returnUrl = `${location.origin}${location.pathname}?${back}`;
         const billing = params.get("billingDetails") === "never" ? { payment_method_data: { billing_details: { email: order.customer_email } } } : undefined;
         const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked, confirmParams: billing });
         if (outcome.pending) return showPending();
         placed = outcome.order;
+      } else if (choice.kind === "gateway") {
+        const outcome = await driver.pay();
+        if (outcome === null) return; // on the way to the gateway's page
+        return finish(outcome);
       } else if (choice.kind === "saved") {
         await checkout.useWalletSource(orderId, choice.id);
         placed = await checkout.placeOrder(orderId);
       } else {
-        await checkout.createPaymentSource(orderId);
+        // Demo only: an external payment's token comes from the service that took it.
+        await checkout.createPaymentSource(orderId, choice.type === "external_payments" ? { payment_source_token: "demo-pay-on-delivery" } : {});
         placed = await checkout.placeOrder(orderId);
       }
       showDone(placed);

@@ -302,7 +302,13 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                     .filter(|(t, _)| api::is_source_type(t))
                     .filter_map(|k| store.resources.get(k))
                     .filter(|s| s.rel_one("order").is_some_and(|(_, o)| o == id))
-                    .map(|s| json!({"type": s.ty, "id": s.id, "intent_status": s.str_attr("stripe_id").and_then(|pi| store.intents.get(pi)).map(|pi| pi.status.clone())}))
+                    .map(|s| {
+                        json!({"type": s.ty, "id": s.id,
+                            "intent_status": s.str_attr("stripe_id").and_then(|pi| store.intents.get(pi)).map(|pi| pi.status.clone()),
+                            // Other gateways: whether _place may go through, and the gateway's answer (no secrets in either).
+                            "authorized": gateways::authorization(&store, &s.ty, &s.id).is_ok(),
+                            "payment_response": s.attributes.get("payment_response")})
+                    })
                     .collect();
                 json_response(
                     200,

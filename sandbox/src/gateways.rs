@@ -20,6 +20,10 @@ use crate::http::{pairs, percent_decode, Request, Response};
 use crate::store::{Resource, Store};
 
 const INTERNAL_TOKEN: &str = "gateway_token";
+/// Internal mark of a source reused from a customer's wallet.
+pub const VAULTED: &str = "vaulted";
+/// Internal: the last four digits of the card a source was paid with (wallet labels).
+pub const CARD_LAST4: &str = "card_last4";
 
 /// Braintree's documented fake nonces that authorize.
 const BRAINTREE_VALID: [&str; 4] = [
@@ -120,6 +124,12 @@ pub fn step(store: &mut Store, ty: &str, id: &str, attrs: &Map<String, Value>) -
             let authorized = issued.is_some() && issued.as_ref() == attrs.get("auth_token");
             set(store, ty, id, json!({}), json!({"authorized": authorized}));
         }
+        "braintree_payments" if attrs.contains_key("payment_method_nonce") => {
+            let nonce = attrs.get("payment_method_nonce").and_then(Value::as_str).unwrap_or_default();
+            if let Some(card) = store.card_tokens.get(nonce).cloned() {
+                record_card(store, ty, id, &card);
+            }
+        }
         "adyen_payments" if triggered("_authorize") => adyen_authorize(store, id)?,
         "adyen_payments" if triggered("_details") => {
             let details = attr(store, ty, id, "payment_request_details");
@@ -168,6 +178,19 @@ pub fn step(store: &mut Store, ty: &str, id: &str, attrs: &Map<String, Value>) -
     Ok(())
 }
 
+/// Remembers the last digits of the card a source is paid with (its wallet label).
+fn record_card(store: &mut Store, ty: &str, id: &str, number: &str) {
+    let last4 = number.get(number.len().saturating_sub(4)..).unwrap_or_default();
+    set(store, ty, id, json!({}), json!({CARD_LAST4: last4}));
+}
+
+/// A saved card's label and token as the gateway names it, if the source was paid with a card.
+pub fn card_label(store: &Store, source: &(String, String)) -> Option<(String, String)> {
+    let last4 = internal_str(store, &source.0, &source.1, CARD_LAST4);
+    let token = internal_str(store, &source.0, &source.1, INTERNAL_TOKEN);
+    (!last4.is_empty()).then(|| (format!("XXXX-XXXX-XXXX-{last4}"), format!("vault_{token}")))
+}
+
 fn adyen_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
     let ty = "adyen_payments";
     let data = attr(store, ty, id, "payment_request_data");
@@ -180,6 +203,7 @@ fn adyen_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
             "invalid",
         ));
     };
+    record_card(store, ty, id, number);
     let holder = method.get("holderName").and_then(Value::as_str).unwrap_or_default().to_ascii_uppercase();
     let psp = format!("SBX{id}");
     let response = if holder == "DECLINED" || !matches!(number, "4111111111111111" | "4917610000000000") {
@@ -206,6 +230,7 @@ fn checkout_com_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
     let Some(card) = token.as_str().and_then(|t| store.card_tokens.get(t)).cloned() else {
         return Err(invalid("token - can't be blank or unknown: tokenize the card first", "/data/attributes/token", "blank"));
     };
+    record_card(store, ty, id, &card);
     let payment = format!("pay_{}", id.to_ascii_lowercase());
     let (response, redirect) = match card.as_str() {
         "4242424242424242" => (json!({"id": payment, "status": "Authorized", "approved": true}), None),
@@ -231,6 +256,11 @@ fn checkout_com_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
 
 /// Whether `_place` may go through for this source, or why not.
 pub fn authorization(store: &Store, ty: &str, id: &str) -> Result<(), String> {
+    // A source reused from the customer's wallet is charged by the gateway
+    // from its vault (customer and payment source tokens): no page step.
+    if internal(store, ty, id, VAULTED) == Some(json!(true)) {
+        return Ok(());
+    }
     let a = |key: &str| attr(store, ty, id, key);
     let response = |key: &str| a("payment_response").get(key).and_then(Value::as_str).map(str::to_string);
     let ok = match ty {
@@ -239,10 +269,11 @@ pub fn authorization(store: &Store, ty: &str, id: &str) -> Result<(), String> {
         "braintree_payments" => {
             let nonce = a("payment_method_nonce");
             let nonce = nonce.as_str().unwrap_or_default();
-            if BRAINTREE_DECLINED.contains(&nonce) {
+            let card = store.card_tokens.get(nonce).map(String::as_str);
+            if BRAINTREE_DECLINED.contains(&nonce) || card == Some(BRAINTREE_DECLINED_CARD) {
                 return Err("the processor declined the card (Braintree: Do Not Honor)".into());
             }
-            BRAINTREE_VALID.contains(&nonce)
+            BRAINTREE_VALID.contains(&nonce) || card.is_some_and(|c| c != BRAINTREE_CHALLENGE_CARD)
         }
         "adyen_payments" => matches!(response("resultCode").as_deref(), Some("Authorised" | "Pending" | "Received")),
         "checkout_com_payments" => matches!(response("status").as_deref(), Some("Authorized" | "Captured")),
@@ -339,21 +370,20 @@ fn json_answer(status: u16, body: Value) -> Response {
     Response::new(status, "application/json", body.to_string())
 }
 
-/// The nonce Braintree's sandbox gives for a test card: its documented fake
-/// nonces, and for the 3-D Secure challenge card (4000 0000 0000 1091) a
-/// nonce that only `verifyCard` turns into an authenticated one.
+/// A Hosted Fields nonce for a card (`tokencc_…`, remembered with its card).
+/// What it does is the card's: 4000 1111 1111 1115 is declined by the
+/// processor; 4000 0000 0000 1091 asks for a 3-D Secure challenge, and only
+/// `verifyCard` turns it into an authenticated nonce; other cards authorize.
 fn braintree_nonce(store: &mut Store, number: &str) -> String {
-    match number {
-        "4000111111111115" => BRAINTREE_DECLINED[0].to_string(),
-        "4000000000001091" => {
-            let nonce = format!("tokencc_3ds_{}", store.random_chars(16));
-            store.card_tokens.insert(nonce.clone(), number.to_string());
-            nonce
-        }
-        n if n.starts_with('5') => BRAINTREE_VALID[2].to_string(),
-        _ => BRAINTREE_VALID[1].to_string(),
-    }
+    let nonce = format!("tokencc_sbx_{}", store.random_chars(16));
+    store.card_tokens.insert(nonce.clone(), number.to_string());
+    nonce
 }
+
+const BRAINTREE_DECLINED_CARD: &str = "4000111111111115";
+/// Prefix of a card that passed 3-D Secure (in `card_tokens`).
+const AUTHENTICATED: &str = "3ds:";
+const BRAINTREE_CHALLENGE_CARD: &str = "4000000000001091";
 
 fn amount_of(store: &Store, ty: &str, id: &str) -> String {
     let cents = store.get(ty, id).and_then(|s| s.internal.get("amount_cents")).and_then(Value::as_i64).unwrap_or(0);
@@ -453,20 +483,25 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         ["braintree", "lookup"] if post => {
             let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
             let nonce = body.get("nonce").and_then(Value::as_str).unwrap_or_default();
-            let challenge = store.card_tokens.contains_key(nonce) && nonce.starts_with("tokencc_3ds_");
+            let challenge = store.card_tokens.get(nonce).is_some_and(|card| card == BRAINTREE_CHALLENGE_CARD);
             json_answer(200, json!({"challenge": challenge, "nonce": nonce, "liabilityShifted": false}))
         }
         ["braintree", "3ds", nonce] => {
             let nonce = percent_decode(nonce);
-            if !store.card_tokens.contains_key(&nonce) {
+            if store.card_tokens.get(&nonce).map(String::as_str) != Some(BRAINTREE_CHALLENGE_CARD) {
                 return not_found();
             }
             if !post {
                 return modal_page(store, req, "3-D Secure", "", &[("authenticate", "Complete authentication"), ("fail", "Fail authentication")]);
             }
             store.card_tokens.remove(&nonce);
-            let (nonce, shifted) = if choice == "authenticate" { (BRAINTREE_VALID[3], true) } else { (BRAINTREE_DECLINED[2], false) };
-            json_answer(200, json!({"nonce": nonce, "liabilityShifted": shifted}))
+            if choice != "authenticate" {
+                return json_answer(200, json!({"nonce": BRAINTREE_DECLINED[2], "liabilityShifted": false}));
+            }
+            // A new nonce for the authenticated card.
+            let authenticated = format!("tokencc_sbx_{}", store.random_chars(16));
+            store.card_tokens.insert(authenticated.clone(), format!("{AUTHENTICATED}{BRAINTREE_CHALLENGE_CARD}"));
+            json_answer(200, json!({"nonce": authenticated, "liabilityShifted": true}))
         }
         ["axerve", "lightbox", payment_token] => {
             let ty = "axerve_payments";

@@ -252,7 +252,10 @@ fn save_to_wallet(store: &mut Store, order_id: &str) {
 /// its last digits, else by its gateway token or its type; the gateway's
 /// token, or a fresh one. Not inserted: the caller may add attributes.
 pub fn wallet_entry(store: &mut Store, customer: &str, source: Option<Key>, method: Option<Key>) -> Resource {
-    let label = source.as_ref().and_then(|s| stripe::card_label(store, s)).filter(|(_, token)| !token.is_empty());
+    let label = source
+        .as_ref()
+        .and_then(|s| stripe::card_label(store, s).or_else(|| crate::gateways::card_label(store, s)))
+        .filter(|(_, token)| !token.is_empty());
     let source_token = source.as_ref().and_then(|(t, id)| store.get(t, id)).and_then(|s| s.str_attr("payment_source_token"));
     let (name, token) = match (label, source_token.map(str::to_string)) {
         (Some(label), _) => label,
@@ -308,6 +311,10 @@ fn use_wallet_source(store: &mut Store, order_id: &str, cps_id: &str) -> Result<
                 source.attributes.insert(k.into(), v.clone());
             }
         }
+        if let Some(last4) = old.internal.get(crate::gateways::CARD_LAST4) {
+            source.internal.insert(crate::gateways::CARD_LAST4.into(), last4.clone());
+        }
+        source.internal.insert(crate::gateways::VAULTED.into(), json!(true));
     }
     source.internal.insert("amount_cents".into(), json!(amount));
     source.set_rel("order", Rel::One(Some(("orders".into(), order_id.into()))));

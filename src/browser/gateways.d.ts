@@ -23,10 +23,10 @@ export type GatewayStep =
   | { gateway: "klarna_payments"; authorizationToken: string }
   /** braintree-web's nonce (after `verifyCard` when 3-D Secure applies). */
   | { gateway: "braintree_payments"; nonce: string }
-  /** Adyen Web `onSubmit(state)`: `state.data`. */
-  | { gateway: "adyen_payments"; data: { [key: string]: JsonValue } }
+  /** Adyen Web `onSubmit(state)`: `state.data` as Adyen Web types it (add `returnUrl` for redirects). */
+  | { gateway: "adyen_payments"; data: object }
   /** Adyen Web `onAdditionalDetails(state)`: `state.data` (3-D Secure, redirects). */
-  | { gateway: "adyen_payments"; details: { [key: string]: JsonValue } }
+  | { gateway: "adyen_payments"; details: object }
   /** Checkout.com's card token (`tok_…`): authorizes. */
   | { gateway: "checkout_com_payments"; token: string }
   /** Back from Checkout.com's 3-D Secure page (`resumeGateway` sees `cko-session-id`). */
@@ -34,7 +34,7 @@ export type GatewayStep =
   /** Back on your `redirect_url` from Satispay: asks Satispay how the payment went. */
   | { gateway: "satispay_payments" }
   /** Axerve's lightbox callback response (Commerce Layer asks Axerve for the outcome). */
-  | { gateway: "axerve_payments"; paymentRequestData: { [key: string]: JsonValue } };
+  | { gateway: "axerve_payments"; paymentRequestData: object };
 
 export interface GatewayPayOptions {
   /** Save the payment source to the customer's wallet once the order is placed. */

@@ -3,10 +3,9 @@
 // to test-results/screenshots/ at desktop and phone widths.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, browser, admin, token, confirmCard } from "./helpers.mjs";
+import { ROOT, sandbox, browser, admin, token, confirmCard, demoServer } from "./helpers.mjs";
 
 const SHOTS = join(ROOT, "test-results/screenshots");
 const PHONE = { width: 390, height: 844 };
@@ -18,21 +17,14 @@ const consoleLines = [];
 before(async () => {
   await mkdir(SHOTS, { recursive: true });
   sbx = await sandbox();
-  demo = spawn(process.execPath, [join(ROOT, "www/serve.mjs"), "0", sbx.url], { stdio: ["ignore", "pipe", "inherit"] });
-  demoUrl = await new Promise((resolve) => {
-    let out = "";
-    demo.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/demo checkout: (http:\/\/\S+?)\//);
-      if (m) resolve(m[1]);
-    });
-  });
+  demo = await demoServer(sbx.url);
+  demoUrl = demo.url;
   chrome = await browser();
 });
 
 after(async () => {
   await chrome?.close();
-  demo?.kill();
+  demo?.stop();
   sbx?.stop();
 });
 
@@ -320,7 +312,7 @@ test("wire transfer places the order without Stripe", async () => {
 
 test("a wrong token and a missing order show clear errors", async () => {
   const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: null })).id;
-  const badToken = await open(`/?order=${order}&token=not-a-valid-token`);
+  const badToken = await open(`/?order=${order}&accessToken=not-a-valid-token`);
   assert.match(await errorText(badToken), /session has expired or is not valid/);
   await shot(badToken, "08-wrong-token-desktop");
   await badToken.close();
@@ -452,7 +444,7 @@ test("a Stripe Connect market pays through stripeOptions(source): the page's Str
   });
   const { access_token } = await auth.json();
   const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: null, market: "connect" })).id;
-  const page = await open(`/?order=${order}&token=${encodeURIComponent(access_token)}`);
+  const page = await open(`/?order=${order}&accessToken=${encodeURIComponent(access_token)}`);
   await chooseCard(page);
   await typeCard(page, "4242 4242 4242 4242");
   await page.click("#place");

@@ -43,6 +43,20 @@ export async function staticServer(headers = {}, root = ROOT) {
   return { url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
+/** The demo checkout (www/serve.mjs) against the sandbox at `sandboxUrl`: `{ url, stop }`. */
+export async function demoServer(sandboxUrl) {
+  const child = spawn(process.execPath, [join(ROOT, "www/serve.mjs"), "0", sandboxUrl], { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/demo checkout: (http:\/\/\S+?)\//);
+      if (m) resolve(m[1]);
+    });
+  });
+  return { url, stop: () => child.kill() };
+}
+
 export async function browser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",

@@ -18,6 +18,10 @@ test("pkg/cl_checkout.d.ts passes tsc --strict, accepts a real Stripe instance, 
   tsc("tests/types/tsconfig.json");
 });
 
-test("the sandbox's Stripe.js stand-in type-checks against @stripe/stripe-js", () => {
+test("the sandbox's browser-library stand-ins type-check against @stripe/stripe-js, @adyen/adyen-web, @types/braintree-web and @checkout.com/checkout-web-components", () => {
   tsc("tests/types/tsconfig.standin.json");
+});
+
+test("the demo's gateway glue type-checks against the providers' npm types and pkg/gateways/cl_checkout.d.ts", () => {
+  tsc("tests/types/tsconfig.demo.json");
 });

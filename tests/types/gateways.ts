@@ -22,6 +22,14 @@ export async function pay(orderId: string, nonce: string): Promise<string> {
   // @ts-expect-error PayPal's step needs the payer id
   await checkout.payWithGateway(orderId, { gateway: "paypal_payments" });
   void back;
+  // @ts-expect-error Adyen's state.data is an object, not a string
+  await checkout.payWithGateway(orderId, { gateway: "adyen_payments", data: "state" });
+  // @ts-expect-error Axerve's lightbox hands back its response object
+  await checkout.payWithGateway(orderId, { gateway: "axerve_payments", paymentRequestData: "OK" });
+  if (handoff.gateway === "axerve_payments" && handoff.lightbox) {
+    const token: string = handoff.lightbox.paymentToken;
+    void token;
+  }
   const outcome: GatewayOutcome = await checkout.payWithGateway(orderId, { gateway: "braintree_payments", nonce }, { saveToWallet: true });
   switch (outcome.status) {
     case "placed": {

@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, browser, admin, demoServer } from "./helpers.mjs";
+import { ROOT, sandbox, browser, admin, demoServer, token } from "./helpers.mjs";
 
 const SHOTS = join(ROOT, "test-results/screenshots/gateways");
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -160,14 +160,37 @@ test("Checkout.com: a declined card, then 3-D Secure on the bank's page and back
   await page.close();
 });
 
-test("Klarna: the category's widget, then authorize and place", async () => {
+/** Sets the order's email as the storefront would (Klarna decides by the billing email). */
+async function setEmail(order, email) {
+  const res = await fetch(`${sbx.url}/api/orders/${order}`, {
+    method: "PATCH",
+    body: JSON.stringify({ data: { type: "orders", id: order, attributes: { customer_email: email } } }),
+    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${await token(sbx.url)}` },
+  });
+  assert.equal(res.status, 200);
+}
+
+test("Klarna: not approved for this shopper, then approved for another email and placed", async () => {
   await formShots("Klarna");
-  const page = await open();
+  const first = await open();
+  const order = orderOf(first);
+  await first.close();
+  await setEmail(order, "shopper+denied@example.com");
+  const page = await open(`/?order=${order}`);
   await choose(page, "Klarna");
   await page.frameLocator('iframe[title="Klarna"]').getByText("Pay later").waitFor();
   await page.click("#place");
-  await placed(page);
+  await page.locator("#error:not([hidden])").waitFor();
+  assert.match(await page.textContent("#error"), /Klarna did not approve/);
+  assert.equal((await state(order)).status, "pending");
   await page.close();
+
+  await setEmail(order, "shopper@example.com");
+  const again = await open(`/?order=${order}`);
+  await choose(again, "Klarna");
+  await again.click("#place");
+  await placed(again);
+  await again.close();
 });
 
 test("PayPal: cancel at PayPal and choose again, then approve and come back placed", async () => {
@@ -185,9 +208,13 @@ test("PayPal: cancel at PayPal and choose again, then approve and come back plac
   await page.close();
 });
 
-test("Satispay: pay in the app's page and come back placed", async () => {
+test("Satispay: cancel in the app's page and come back to choose again, then pay and come back placed", async () => {
   await formShots("Satispay");
   const page = await open();
+  await choose(page, "Satispay");
+  await page.click("#place");
+  await atGateway(page, "Cancel");
+  await declined(page);
   await choose(page, "Satispay");
   await page.click("#place");
   await atGateway(page, "Pay with Satispay");

@@ -177,12 +177,21 @@ test("Klarna: a shopper Klarna does not approve gets no token; an approved one i
   await assertPlaced(await pay(order, { gateway: "klarna_payments", authorizationToken: approved.authorization_token }), order);
 });
 
-test("Axerve: a KO from the payment page is a decline, an OK places", async () => {
+test("Axerve: the lightbox's KO is a decline, its OK places; the page's word alone does not", async () => {
   const order = await newOrder("axerve_payments");
-  const h = await handoff(order, { return_url: shop("axerve=back") });
+  const h = await handoff(order, { return_url: shop("axerve=back"), request_token: true });
   assert.equal(h.ok.shopLogin, "GESPAY_SANDBOX");
-  assertDeclined(await pay(order, { gateway: "axerve_payments", paymentRequestData: { transactionResult: "KO" } }));
-  await assertPlaced(await pay(order, { gateway: "axerve_payments", paymentRequestData: { transactionResult: "OK" } }), order);
+  const { paymentID, paymentToken } = h.ok.lightbox;
+  // What the shopper's choice in Axerve's lightbox answers (the page gets it through the callback).
+  const lightbox = (choice) =>
+    fetch(`${sbx.url}/gateways/axerve/lightbox/${paymentToken}`, { method: "POST", body: new URLSearchParams({ choice }) }).then((r) => r.json());
+  assertDeclined(await pay(order, { gateway: "axerve_payments", paymentRequestData: { status: "OK", paymentID, transactionResult: "OK" } }));
+  const ko = await lightbox("decline");
+  assert.equal(ko.status, "KO");
+  assertDeclined(await pay(order, { gateway: "axerve_payments", paymentRequestData: ko }));
+  const ok = await lightbox("pay");
+  assert.deepEqual([ok.status, ok.paymentID], ["OK", paymentID]);
+  await assertPlaced(await pay(order, { gateway: "axerve_payments", paymentRequestData: ok }), order);
 });
 
 test("bad steps are refused before anything is sent", async () => {

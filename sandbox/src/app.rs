@@ -185,7 +185,8 @@ fn log(shared: &Shared, req: &Request, status: u16) {
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
     let body: String = redact::body(&String::from_utf8_lossy(&req.body)).chars().take(4096).collect();
     let target = redact::target(&req.target);
-    store.log.push(json!({"method": req.method, "path": req.path, "target": target, "status": status, "body": body}));
+    let path = redact::path(&req.path);
+    store.log.push(json!({"method": req.method, "path": path, "target": target, "status": status, "body": body}));
 }
 
 fn json_response(status: u16, value: Value) -> Response {

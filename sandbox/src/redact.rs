@@ -103,8 +103,18 @@ pub fn body(input: &str) -> String {
 /// A request target with secret query parameters masked.
 pub fn target(input: &str) -> String {
     match input.split_once('?') {
-        Some((path, query)) => format!("{}?{}", text(path), form(query)),
-        None => text(input),
+        Some((p, query)) => format!("{}?{}", path(p), form(query)),
+        None => path(input),
+    }
+}
+
+/// A request path with its secrets masked: the gateway pages' own segment
+/// after `/gateways/:gateway/:page/` is a payment's token or a card nonce
+/// (`/gateways/braintree/3ds/tokencc_…`, `/gateways/axerve/lightbox/axt_…`).
+pub fn path(input: &str) -> String {
+    match input.strip_prefix("/gateways/").map(|rest| rest.splitn(3, '/').collect::<Vec<_>>()) {
+        Some(parts) if parts.len() == 3 => format!("/gateways/{}/{}/{MASK}", parts[0], parts[1]),
+        _ => text(input),
     }
 }
 
@@ -130,5 +140,8 @@ mod tests {
         let t = target("/v1/payment_intents/pi_1?key=pk_test_x&client_secret=pi_1_secret_abc");
         assert!(!t.contains("secret_abc") && t.starts_with("/v1/payment_intents/pi_1?"), "{t}");
         assert_eq!(text("order 10001 of 2 items"), "order 10001 of 2 items");
+        assert_eq!(path("/gateways/braintree/3ds/tokencc_sbx_abc"), "/gateways/braintree/3ds/[masked]");
+        assert_eq!(target("/gateways/axerve/lightbox/axt_x?paymentID=P&origin=o"), "/gateways/axerve/lightbox/[masked]?paymentID=P&origin=o");
+        assert_eq!(path("/gateways/checkout_com/tokens"), "/gateways/checkout_com/tokens");
     }
 }

@@ -264,3 +264,12 @@ test("a signed-in customer saves a Braintree card, and the next order lists it a
   assert.equal(s.payment_sources.at(-1).authorized, true);
   await next.close();
 });
+
+test("after every payment above, the sandbox's request log holds no card number, nonce, card token or payment token", async () => {
+  const log = JSON.stringify(await admin(sbx.url, "GET", "/requests"));
+  assert.ok(log.includes("/gateways/braintree/tokenize"), "the card frames' calls are in the log");
+  for (const secret of ["4111111111111111", "4000111111111115", "4000000000001091", "4917610000000000", "4544249167673670",
+    "tokencc_", "test_4", "axt_", '"tok_', "klarna_auth_", "fake-"]) {
+    assert.equal(log.includes(secret), false, `${secret} in the request log`);
+  }
+});

@@ -329,7 +329,11 @@ mod tests {
         let both = lightbox(r#"{"login":"G","payment_request_data":{"paymentID":"P","paymentToken":"T"}}"#);
         assert_eq!(both.get("paymentToken").and_then(Json::as_str), Some("T"));
         assert_eq!(both.get("paymentID").and_then(Json::as_str), Some("P"));
-        for without in [r#"{"login":"G"}"#, r#"{"login":"G","payment_request_data":{"paymentID":"P"}}"#, r#"{"login":"G","payment_request_data":null}"#] {
+        for without in [
+            r#"{"login":"G"}"#,
+            r#"{"login":"G","payment_request_data":{"paymentID":"P"}}"#,
+            r#"{"login":"G","payment_request_data":null}"#,
+        ] {
             assert_eq!(lightbox(without), Json::Null, "{without}");
         }
     }

@@ -52,7 +52,8 @@ pub fn on_create(store: &mut Store, source: &mut Resource) -> Value {
             // Assumed: with request_token, the source carries Axerve's payment
             // id and token for its lightbox (what Axerve's Create Payment answers).
             let requested = source.attributes.get("request_token") == Some(&json!(true));
-            let data = requested.then(|| json!({"paymentID": format!("AXP{}", token.to_uppercase()), "paymentToken": format!("axt_{token}")}));
+            let data = requested
+                .then(|| json!({"paymentID": format!("AXP{}", token.to_uppercase()), "paymentToken": format!("axt_{token}")}));
             json!({"login": "GESPAY_SANDBOX", "mismatched_amounts": false, "payment_request_data": data})
         }
         "braintree_payments" => json!({"client_token": format!("sandbox_{token}")}),
@@ -492,7 +493,13 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                 return not_found();
             }
             if !post {
-                return modal_page(store, req, "3-D Secure", "", &[("authenticate", "Complete authentication"), ("fail", "Fail authentication")]);
+                return modal_page(
+                    store,
+                    req,
+                    "3-D Secure",
+                    "",
+                    &[("authenticate", "Complete authentication"), ("fail", "Fail authentication")],
+                );
             }
             store.card_tokens.remove(&nonce);
             if choice != "authenticate" {
@@ -509,7 +516,13 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                 return not_found();
             };
             if !post {
-                return modal_page(store, req, "Axerve", &amount_of(store, ty, &id), &[("pay", "Pay"), ("decline", "Simulate a declined card")]);
+                return modal_page(
+                    store,
+                    req,
+                    "Axerve",
+                    &amount_of(store, ty, &id),
+                    &[("pay", "Pay"), ("decline", "Simulate a declined card")],
+                );
             }
             let result = if choice == "pay" { "OK" } else { "KO" };
             set(store, ty, &id, json!({}), json!({"lightbox_result": result}));
@@ -523,7 +536,11 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         // The Klarna Payments widget of a category (what load() shows).
         ["klarna", "widget"] if !post => {
             let category = req.query_value("category").map(percent_decode).unwrap_or_default();
-            let label = if category == "pay_over_time" { "Financing: spread the cost in monthly payments." } else { "Pay later: pay in 30 days, no fees." };
+            let label = if category == "pay_over_time" {
+                "Financing: spread the cost in monthly payments."
+            } else {
+                "Pay later: pay in 30 days, no fees."
+            };
             Response::new(
                 200,
                 "text/html; charset=utf-8",
@@ -551,8 +568,7 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             Response::new(
                 201,
                 "application/json",
-                json!({"type": "card", "token": token, "bin": bin, "last4": last4, "scheme": "VISA"})
-                    .to_string(),
+                json!({"type": "card", "token": token, "bin": bin, "last4": last4, "scheme": "VISA"}).to_string(),
             )
         }
         // Klarna Payments' authorize(), as its widget asks Klarna.

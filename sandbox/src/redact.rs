@@ -141,7 +141,10 @@ mod tests {
         assert!(!t.contains("secret_abc") && t.starts_with("/v1/payment_intents/pi_1?"), "{t}");
         assert_eq!(text("order 10001 of 2 items"), "order 10001 of 2 items");
         assert_eq!(path("/gateways/braintree/3ds/tokencc_sbx_abc"), "/gateways/braintree/3ds/[masked]");
-        assert_eq!(target("/gateways/axerve/lightbox/axt_x?paymentID=P&origin=o"), "/gateways/axerve/lightbox/[masked]?paymentID=P&origin=o");
+        assert_eq!(
+            target("/gateways/axerve/lightbox/axt_x?paymentID=P&origin=o"),
+            "/gateways/axerve/lightbox/[masked]?paymentID=P&origin=o"
+        );
         assert_eq!(path("/gateways/checkout_com/tokens"), "/gateways/checkout_com/tokens");
     }
 }

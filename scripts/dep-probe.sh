@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Re-measures the README's dependency notes: builds tools/dep-probe (one async
+# fetch export) as scripts/build.sh builds the package (pinned nightly,
+# build-std, immediate-abort, wasm-opt -Oz, minified glue), once bare and once
+# with each of serde_json, serde-wasm-bindgen and gloo-net, and prints the
+# shipped gzip bytes (.wasm + glue) of each. Not part of the tests or CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+NIGHTLY=$(cat scripts/nightly-toolchain)
+PROBE=tools/dep-probe
+OUT=target/dep-probe
+gz() { gzip -9 -c "$1" | wc -c; }
+printf '| probe | .wasm gzip | glue gzip | total | vs bare |\n|---|---|---|---|---|\n'
+bare=0
+for feature in "" serde_json serde_wasm_bindgen gloo_net; do
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
+    cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown --manifest-path "$PROBE/Cargo.toml" \
+    --features "$feature" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir "$OUT/target"
+  dir="$OUT/${feature:-bare}"
+  wasm-bindgen --target web --out-dir "$dir" "$OUT/target/wasm32-unknown-unknown/release/dep_probe.wasm"
+  node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$dir/dep_probe_bg.wasm" -o "$dir/dep_probe_bg.wasm"
+  node_modules/.bin/esbuild "$dir/dep_probe.js" --minify --format=esm --log-level=warning --outfile="$dir/dep_probe.js" --allow-overwrite
+  w=$(gz "$dir/dep_probe_bg.wasm"); j=$(gz "$dir/dep_probe.js"); t=$((w + j))
+  [ -z "$feature" ] && bare=$t
+  printf '| %s | %d | %d | %d | %+d |\n' "${feature:-bare (Response.json + Reflect)}" "$w" "$j" "$t" "$((t - bare))"
+done

@@ -2,7 +2,8 @@
 # Re-measures the README's dependency notes: builds tools/dep-probe (one async
 # fetch export) as scripts/build.sh builds the package (pinned nightly,
 # build-std, immediate-abort, wasm-opt -Oz, minified glue), once bare and once
-# with each of serde_json, serde-wasm-bindgen and gloo-net, and prints the
+# with each of serde_json, serde-wasm-bindgen and gloo-net (bare, and with its
+# json feature as its documentation uses it), and prints the
 # shipped gzip bytes (.wasm + glue) of each. Not part of the tests or CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,7 @@ OUT=target/dep-probe
 gz() { gzip -9 -c "$1" | wc -c; }
 printf '| probe | .wasm gzip | glue gzip | total | vs bare |\n|---|---|---|---|---|\n'
 bare=0
-for feature in "" serde_json serde_wasm_bindgen gloo_net; do
+for feature in "" serde_json serde_wasm_bindgen gloo_net gloo_net_json; do
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
     cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown --manifest-path "$PROBE/Cargo.toml" \
     --features "$feature" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir "$OUT/target"

@@ -9,17 +9,17 @@ use wasm_bindgen::prelude::*;
 static ALLOC: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen"))]
+#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen", feature = "gloo_net_json"))]
 #[derive(serde::Deserialize)]
 struct Doc {
     data: Data,
 }
-#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen"))]
+#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen", feature = "gloo_net_json"))]
 #[derive(serde::Deserialize)]
 struct Data {
     attributes: Attributes,
 }
-#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen"))]
+#[cfg(any(feature = "serde_json", feature = "serde_wasm_bindgen", feature = "gloo_net_json"))]
 #[derive(serde::Deserialize)]
 struct Attributes {
     status: String,
@@ -65,7 +65,7 @@ pub async fn order_status(url: String, token: String) -> Result<JsValue, JsValue
     Ok(doc.data.attributes.status.into())
 }
 
-#[cfg(feature = "gloo_net")]
+#[cfg(all(feature = "gloo_net", not(feature = "gloo_net_json")))]
 #[wasm_bindgen(js_name = orderStatus)]
 pub async fn order_status(url: String, token: String) -> Result<JsValue, JsValue> {
     let response = gloo_net::http::Request::get(&url)
@@ -74,8 +74,24 @@ pub async fn order_status(url: String, token: String) -> Result<JsValue, JsValue
         .send()
         .await
         .map_err(|e| JsValue::from_str(&e.to_string()))?;
-    let doc = wasm_bindgen_futures::JsFuture::from(response.as_raw().json()?).await?;
+    let text = response.text().await.map_err(|e| JsValue::from_str(&e.to_string()))?;
+    let doc = js_sys::JSON::parse(&text)?;
     let data = js_sys::Reflect::get(&doc, &"data".into())?;
     let attributes = js_sys::Reflect::get(&data, &"attributes".into())?;
     js_sys::Reflect::get(&attributes, &"status".into())
+}
+
+#[cfg(feature = "gloo_net_json")]
+#[wasm_bindgen(js_name = orderStatus)]
+pub async fn order_status(url: String, token: String) -> Result<JsValue, JsValue> {
+    let doc: Doc = gloo_net::http::Request::get(&url)
+        .header("Accept", "application/vnd.api+json")
+        .header("Authorization", &format!("Bearer {token}"))
+        .send()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?
+        .json()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+    Ok(doc.data.attributes.status.into())
 }

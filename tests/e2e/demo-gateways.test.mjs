@@ -273,3 +273,17 @@ test("after every payment above, the sandbox's request log holds no card number,
     assert.equal(log.includes(secret), false, `${secret} in the request log`);
   }
 });
+
+test("the demo preloads the module: the .wasm is requested once and the preload is used", async () => {
+  const page = await chrome.newPage();
+  const wasm = [];
+  const warnings = [];
+  page.on("request", (r) => r.url().endsWith("_bg.wasm") && wasm.push(r.url()));
+  page.on("console", (m) => /preload/i.test(m.text()) && warnings.push(m.text()));
+  await page.goto(`${demo.url}/`);
+  await page.waitForSelector("body[data-ready]");
+  assert.equal(await page.locator('link[rel="preload"][as="fetch"][crossorigin]').count(), 1);
+  assert.deepEqual(wasm, [`${demo.url}/pkg/gateways/cl_checkout_bg.wasm`]);
+  assert.deepEqual(warnings, []);
+  await page.close();
+});

@@ -298,7 +298,7 @@ fn by_token(store: &Store, ty: &str, token: &str) -> Option<String> {
         .map(|r| r.id.clone())
 }
 
-/// A field of the gateway pages' form posts (button values and tokens: no spaces to decode).
+/// A field of the gateway pages' form posts.
 fn form_value(body: &[u8], key: &str) -> Option<String> {
     pairs(&String::from_utf8_lossy(body)).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }

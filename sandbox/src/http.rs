@@ -213,13 +213,16 @@ fn build(method: String, target: &str, headers: Vec<(String, String)>, body: Vec
     Request { method, path: percent_decode(path), query, target: target.to_string(), headers, body, peer }
 }
 
-/// `k=v&k2=v2` (a query string or a form body), percent-decoded.
+/// `k=v&k2=v2` (a query string or a form body) decoded as
+/// `application/x-www-form-urlencoded`: `+` is a space, then percent-decoding
+/// (so `%2B` stays a plus).
 pub fn pairs(text: &str) -> Vec<(String, String)> {
+    let decode = |s: &str| percent_decode(&s.replace('+', " "));
     text.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
             let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k), percent_decode(v))
+            (decode(k), decode(v))
         })
         .collect()
 }
@@ -298,4 +301,16 @@ fn write_response(w: &mut TcpStream, resp: &Response, close: bool) -> std::io::R
     out.extend_from_slice(body);
     w.write_all(&out)?;
     w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pairs;
+
+    #[test]
+    fn form_pairs_decode_plus_as_space_and_keep_an_encoded_plus() {
+        let got = pairs("name=Ada+Lovelace&email=a%2Bb%40x.io&flag&=v");
+        let want = [("name", "Ada Lovelace"), ("email", "a+b@x.io"), ("flag", ""), ("", "v")];
+        assert_eq!(got, want.map(|(k, v)| (k.to_string(), v.to_string())));
+    }
 }

@@ -50,16 +50,18 @@ impl Checkout {
         #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
     ) -> js_sys::Promise {
-        let url = match url_arg(&url, location_href()) {
-            Ok(url) => url,
+        // A bad order id is refused even on a page that is not a return (as resumeStripe does).
+        let read = arg_string(&order_id, "order id")
+            .and_then(|id| crate::validate::id("order id", &id).map(|_| id.clone()))
+            .and_then(|id| url_arg(&url, location_href()).map(|url| (id, url)));
+        let (id, url) = match read {
+            Ok(both) => both,
             Err(e) => return js_sys::Promise::reject(&error_to_js(e)),
         };
         let Some(step) = gateway::read_return_url(&url) else {
             return js_sys::Promise::resolve(&JsValue::NULL);
         };
-        let flow = arg_string(&order_id, "order id")
-            .and_then(|id| Authorize::new(&id, step, false, self.inner.refreshable()))
-            .map(|f| Box::new(f) as Box<dyn Flow>);
+        let flow = Authorize::new(&id, step, false, self.inner.refreshable()).map(|f| Box::new(f) as Box<dyn Flow>);
         spawn(self.inner.clone(), flow, None, Finish::Gateway)
     }
 }

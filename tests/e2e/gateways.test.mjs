@@ -202,6 +202,9 @@ test("bad steps are refused before anything is sent", async () => {
   }
   const wrongType = await pay(order, { gateway: "klarna_payments", authorizationToken: "x" });
   assert.equal(wrongType.err?.kind, "invalid_input");
+  // A bad order id is refused even where the URL is no gateway's return.
+  const badId = await inPage((cl, co) => co.resumeGateway("../orders", "https://shop.example/back"));
+  assert.equal(badId.err?.kind, "invalid_input");
   const noHandoff = await inPage((cl) => cl.gatewayHandoff({ id: "x", type: "wire_transfers" }));
   assert.equal(noHandoff.err?.kind, "invalid_input");
 });

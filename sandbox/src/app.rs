@@ -98,11 +98,18 @@ fn library_asset(req: &Request, segments: &[&str]) -> Option<Response> {
     const JS: &str = "text/javascript; charset=utf-8";
     const HTML: &str = "text/html; charset=utf-8";
     let with_kit = |library: &str| format!("(() => {{\n{}\n{library}\n}})();\n", include_str!("../assets/standin-kit.js"));
+    // Both card frames check cards the same way (assets/card-checks.js).
+    let with_checks = |page: &str| {
+        page.replace(
+            "// card-checks.js (inlined by the sandbox when it serves this page)",
+            include_str!("../assets/card-checks.js"),
+        )
+    };
     let (content_type, body) = match segments {
         ["v3"] | ["v3", "stripe.js"] | ["endive", "stripe.js"] => (JS, include_str!("../assets/stripe.js").to_string()),
-        ["stripe", "frame.html"] => (HTML, include_str!("../assets/frame.html").to_string()),
+        ["stripe", "frame.html"] => (HTML, with_checks(include_str!("../assets/frame.html"))),
         ["stripe", "challenge.html"] => (HTML, include_str!("../assets/challenge.html").to_string()),
-        ["gateways", "card-frame.html"] => (HTML, include_str!("../assets/card-frame.html").to_string()),
+        ["gateways", "card-frame.html"] => (HTML, with_checks(include_str!("../assets/card-frame.html"))),
         ["checkoutshopper", "sdk", _, "adyen.js"] => (JS, with_kit(include_str!("../assets/adyen.js"))),
         ["web", _, "js", "client.min.js" | "hosted-fields.min.js" | "three-d-secure.min.js"] => {
             (JS, with_kit(include_str!("../assets/braintree.js")))

@@ -235,3 +235,37 @@ fn customers_sign_in_and_refresh_their_token() {
         .to_string();
     assert_eq!(api(addr, tok, "GET", &format!("/api/orders/{other}"), "").status, 404);
 }
+
+#[test]
+fn browser_library_stand_ins_are_served_at_their_loaders_paths() {
+    let addr = start();
+    for (path, global) in [
+        ("/v3/", "window).Stripe"),
+        ("/checkoutshopper/sdk/6.45.2/adyen.js", "AdyenWeb"),
+        ("/web/3.144.0/js/client.min.js", "braintree"),
+        ("/web/3.144.0/js/hosted-fields.min.js", "braintree"),
+        ("/web/3.144.0/js/three-d-secure.min.js", "braintree"),
+        ("/checkout-web-components/index.js", "CheckoutWebComponents"),
+        ("/kp/lib/v1/api.js", "Klarna"),
+        ("/pagam/javascript/axerve.js", "axerve"),
+    ] {
+        let page = get_text(addr, path);
+        assert!(page.starts_with("HTTP/1.1 200"), "{path}");
+        assert!(page.contains(global), "{path} sets {global}");
+    }
+    // Both card frames carry the shared card checks, inlined where each says.
+    for path in ["/stripe/frame.html", "/gateways/card-frame.html"] {
+        let page = get_text(addr, path);
+        assert!(page.contains("function luhn(") && !page.contains("inlined by the sandbox"), "{path}");
+    }
+}
+
+/// The whole answer to a GET, as text (pages and scripts are not JSON).
+fn get_text(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: sandbox\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    stream.read_to_string(&mut raw).unwrap();
+    raw
+}

@@ -1,8 +1,9 @@
 //! JavaScript ⇄ core values, and the one place a `CheckoutError` becomes a
 //! JavaScript `Error`.
 
-use js_sys::{Array, Object, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
 
 use crate::error::CheckoutError;
 use crate::json::{Json, MAX_DEPTH};
@@ -13,6 +14,29 @@ use crate::json::{Json, MAX_DEPTH};
 /// prototype. The text is the core's own serialization, so it always parses.
 pub fn json_to_js(value: &Json) -> JsValue {
     js_sys::JSON::parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
+}
+
+// The page's values may be Proxies whose traps throw, or revoked Proxies:
+// every call that can run page code is declared `catch`, so a throw becomes
+// a CheckoutError instead of unwinding through Rust frames (and in the
+// release build, leaving the module's state half-updated).
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
+    fn object_assign(target: &JsValue, source: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// A shallow copy of the page's options object (`{ ...given }`), or what
+/// `what` is when reading it threw.
+pub fn copy_object(given: &JsValue, what: &str) -> Result<js_sys::Object, CheckoutError> {
+    let copy = js_sys::Object::new();
+    object_assign(&copy, given).map(|_| copy).map_err(|_| not_json(what, "could not be read (a getter or Proxy trap threw)"))
 }
 
 /// Reads caller data (attributes, metadata) as JSON: plain objects, arrays,
@@ -39,14 +63,21 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
         let text: String = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
         return Ok(Json::Number(text));
     }
-    if Array::is_array(value) {
-        let array: &Array = value.unchecked_ref();
-        let mut items = Vec::with_capacity(array.length() as usize);
-        for (i, item) in array.iter().enumerate() {
+    let unreadable = |path: &str| not_json(path, "could not be read (a getter or Proxy trap threw)");
+    if array_is_array(value).map_err(|_| unreadable(path))? {
+        let length = Reflect::get(value, &"length".into()).map_err(|_| unreadable(path))?.as_f64().unwrap_or(0.0);
+        // Bounded: no page can make this loop run long.
+        if length > 100_000.0 {
+            return Err(not_json(path, "has more than 100000 items"));
+        }
+        let length = length as u32;
+        let mut items = Vec::with_capacity(length as usize);
+        for i in 0..length {
             let len = path.len();
             path.push('[');
-            push_index(path, i);
+            push_index(path, i as usize);
             path.push(']');
+            let item = Reflect::get_u32(value, i).map_err(|_| unreadable(path))?;
             items.push(js_to_json(&item, path, depth + 1)?);
             path.truncate(len);
         }
@@ -55,30 +86,31 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
     if !is_plain_object(value) {
         return Err(not_json(path, "is not JSON data (use plain objects, arrays, strings, numbers, booleans or null)"));
     }
-    let obj: &Object = value.unchecked_ref();
     let mut pairs = Vec::new();
-    for key in Object::keys(obj).iter() {
+    for key in object_keys(value).map_err(|_| unreadable(path))?.iter() {
         let name = key.as_string().unwrap_or_default();
-        let item = Reflect::get(obj, &key).unwrap_or(JsValue::UNDEFINED);
-        if item.is_undefined() {
-            continue;
-        }
         let len = path.len();
         path.push('.');
         path.push_str(&name);
-        pairs.push((name, js_to_json(&item, path, depth + 1)?));
+        let item = Reflect::get(value, &key).map_err(|_| unreadable(path))?;
+        if !item.is_undefined() {
+            pairs.push((name, js_to_json(&item, path, depth + 1)?));
+        }
         path.truncate(len);
     }
     Ok(Json::Object(pairs))
 }
 
-/// An object literal or `Object.create(null)`; not a Date, Map, class instance…
+/// An object literal or `Object.create(null)`; not a Date, Map, class
+/// instance… (nor a Proxy whose traps throw: false, never a throw).
 pub fn is_plain_object(value: &JsValue) -> bool {
-    if !value.is_object() || value.is_function() || Array::is_array(value) {
+    if !value.is_object() || value.is_function() || array_is_array(value).unwrap_or(true) {
         return false;
     }
-    let proto = Object::get_prototype_of(value);
-    proto.is_null() || proto == Object::get_prototype_of(&Object::new().into())
+    match (prototype_of(value), prototype_of(&js_sys::Object::new().into())) {
+        (Ok(proto), Ok(plain)) => proto.is_null() || proto == plain,
+        _ => false,
+    }
 }
 
 fn push_index(out: &mut String, i: usize) {

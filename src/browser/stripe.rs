@@ -8,7 +8,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::convert::{error_to_js, is_plain_object, json_to_js, wallet_to_js};
+use super::convert::{copy_object, error_to_js, is_plain_object, json_to_js, wallet_to_js};
 use super::{get, location_href, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, StripeDetails};
 use crate::flow::{Event, Finished, Flow, Intent, Pay, StripeCall, StripeResult};
@@ -130,7 +130,7 @@ impl PaymentState {
 
         let elements_options = get(&options, "elementsOptions");
         let elements_options = if elements_options.is_object() {
-            Object::assign(&Object::new(), elements_options.unchecked_ref())
+            copy_object(&elements_options, "elementsOptions")?
         } else {
             Object::new()
         };
@@ -162,7 +162,7 @@ impl PaymentState {
         let confirm_params = if given.is_undefined() {
             Object::new()
         } else if is_plain_object(&given) {
-            Object::assign(&Object::new(), given.unchecked_ref())
+            copy_object(&given, "confirmParams")?
         } else {
             return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
         };

@@ -129,11 +129,8 @@ impl PaymentState {
         };
 
         let elements_options = get(&options, "elementsOptions");
-        let elements_options = if elements_options.is_object() {
-            copy_object(&elements_options, "elementsOptions")?
-        } else {
-            Object::new()
-        };
+        let elements_options =
+            if elements_options.is_object() { copy_object(&elements_options, "elementsOptions")? } else { Object::new() };
         let _ = Reflect::set(&elements_options, &"clientSecret".into(), &client_secret.as_str().into());
         let elements = call(&stripe, "elements", &[elements_options.into()])?;
         let element_options = get(&options, "paymentElementOptions");

@@ -11,16 +11,15 @@
 # Stable Rust builds and tests everything else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NIGHTLY=$(cat scripts/nightly-toolchain)
+source scripts/release-env.sh
 OUT=target/release-wasm/wasm32-unknown-unknown/release
 
 # One release .wasm per entry point: pkg/ (Stripe, wallet, every payment
 # source) and pkg/gateways/ (the same plus the other gateways' handoffs), so
 # a Stripe page downloads no other gateway's code.
 release_wasm() { # $1: cargo features ("" for none), $2: output directory
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
-    cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown -p cl-checkout --features "$1" \
-    -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir target/release-wasm
+  RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown -p cl-checkout \
+    --features "$1" "${BUILD_STD[@]}" --target-dir target/release-wasm
   wasm-bindgen --target web --out-dir "$2" "$OUT/cl_checkout.wasm"
   # The declaration of [Symbol.dispose] needs lib esnext.disposable in every
   # consumer's tsconfig; free() stays for explicit disposal.

@@ -7,16 +7,15 @@
 # shipped gzip bytes (.wasm + glue) of each. Not part of the tests or CI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-NIGHTLY=$(cat scripts/nightly-toolchain)
+source scripts/release-env.sh
 PROBE=tools/dep-probe
 OUT=target/dep-probe
 gz() { gzip -9 -c "$1" | wc -c; }
 printf '| probe | .wasm gzip | glue gzip | total | vs bare |\n|---|---|---|---|---|\n'
 bare=0
 for feature in "" serde_json serde_wasm_bindgen gloo_net gloo_net_json; do
-  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Csymbol-mangling-version=legacy -Ctarget-feature=-reference-types" \
-    cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown --manifest-path "$PROBE/Cargo.toml" \
-    --features "$feature" -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size --target-dir "$OUT/target"
+  RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown \
+    --manifest-path "$PROBE/Cargo.toml" --features "$feature" "${BUILD_STD[@]}" --target-dir "$OUT/target"
   dir="$OUT/${feature:-bare}"
   wasm-bindgen --target web --out-dir "$dir" "$OUT/target/wasm32-unknown-unknown/release/dep_probe.wasm"
   node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$dir/dep_probe_bg.wasm" -o "$dir/dep_probe_bg.wasm"

@@ -26,10 +26,15 @@ start_sandbox
 start_control_proxy
 echo "sandbox at $CL_SANDBOX_URL (control proxy for the browser page at $CL_SANDBOX_CONTROL_URL)"
 
-step "browser tests (headless Chromium)"
+step "browser tests (headless Chromium), in the release configuration"
+# The shipped .wasm's toolchain and flags (scripts/release-env.sh: pinned
+# nightly, std rebuilt for size, panics as immediate aborts, lol_alloc) at
+# opt-level z; a failing assertion is then a trap the runner reports as a failure.
+source scripts/release-env.sh
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180
-cargo test -p cl-checkout --target wasm32-unknown-unknown --test browser
+RUSTFLAGS="$RELEASE_RUSTFLAGS -Zpanic_abort_tests" CARGO_PROFILE_DEV_OPT_LEVEL=z \
+  cargo "+$NIGHTLY" test -p cl-checkout --target wasm32-unknown-unknown --test browser "${BUILD_STD[@]}" --target-dir target/release-wasm-test
 
 step "package build"
 bash scripts/build.sh

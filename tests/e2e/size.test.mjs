@@ -18,3 +18,13 @@ test("pkg/ stays within its gzip size budget", async () => {
     assert.ok(gzip <= budget[file], `${file} is ${gzip} B gzip, over its budget of ${budget[file]} B`);
   }
 });
+
+test("the shipped .wasm holds no path of the machine that built it (a reproducible build)", async () => {
+  const home = process.env.HOME ?? "/root";
+  for (const file of ["cl_checkout_bg.wasm", "gateways/cl_checkout_bg.wasm"]) {
+    const text = (await readFile(join(ROOT, "pkg", file))).toString("latin1");
+    for (const path of [home, ROOT.replace(/\/$/, ""), ".rustup", ".cargo/registry", "rustlib"]) {
+      assert.equal(text.includes(path), false, `${file} contains ${path}`);
+    }
+  }
+});

@@ -3,6 +3,7 @@
 // local sandbox in headless Chromium, in one run. Prints one table and writes
 // bench/results/latest.json. BENCH_RUNS sets the runs per measurement (default 20).
 import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
@@ -73,7 +74,31 @@ async function preloadPage(files) {
   return page.replace("<title>bench</title>", `<title>bench</title>${hints}`);
 }
 
+/** The release recipe, one row per step (bench/recipe.sh builds each; BENCH_RECIPE=0 skips them). */
+const RECIPE = [
+  "stable Rust, opt-level z, LTO, wasm-opt -Oz",
+  "+ pinned nightly: build-std for size, panic = immediate abort",
+  "+ lol_alloc instead of Rust's default allocator",
+  "+ wasm-opt --converge --strip-producers --strip-target-features",
+  "+ no reference types",
+  "+ glue minified by esbuild (the shipped pkg/)",
+];
+
+async function recipeSteps() {
+  if (process.env.BENCH_RECIPE === "0") return null;
+  execFileSync("bash", [join(BENCH, "recipe.sh")], { stdio: "inherit" });
+  const steps = [];
+  for (const [i, label] of RECIPE.entries()) {
+    const gz = async (f) => gzipSync(await readFile(join(DIST, "recipe", String(i + 1), f)), { level: 9 }).length;
+    const wasm = await gz("cl_checkout_bg.wasm");
+    const js = await gz("cl_checkout.js");
+    steps.push({ step: label, wasm_gzip: wasm, js_gzip: js, total_gzip: wasm + js, saved: i ? steps[i - 1].wasm_gzip + steps[i - 1].js_gzip - wasm - js : 0 });
+  }
+  return steps;
+}
+
 async function main() {
+  const recipe = await recipeSteps();
   const sizes = await bundles();
   const sbx = await sandbox();
   const site = await staticServer({}, BENCH);
@@ -220,6 +245,7 @@ async function main() {
     throttled_profile: "RTT 150 ms, 1.6 Mbit/s down, 750 kbit/s up, CPU 4x slower (Chrome DevTools Slow 4G)",
     contenders: NAMES,
     bytes_shipped: sizes,
+    recipe_steps_gzip: recipe,
     cold_ms_to_client_secret: Object.fromEntries(Object.entries(coldTimes).map(([p, by]) => [p, Object.fromEntries(CONTENDERS.map((c) => [c, stats(by[c])]))])),
     flows: Object.fromEntries(Object.entries(flows).map(([f, by]) => [f, Object.fromEntries(CONTENDERS.map((c) => [c, summarize(by[c])]))])),
     scaling_ms: scaling,
@@ -255,6 +281,9 @@ export function table(r) {
   for (const k of ["raw", "gzip", "brotli"]) {
     const v = CONTENDERS.map((c) => r.bytes_shipped[c][k]);
     rows.push([`bytes shipped, ${k}`, ...v.map(String), ratio(v[0], v[1]), ratio(v[0], v[2])]);
+  }
+  for (const st of r.recipe_steps_gzip ?? []) {
+    rows.push([`recipe: ${st.step} (gzip .wasm + glue, saved)`, st.saved ? `${st.total_gzip} (−${st.saved})` : String(st.total_gzip), "–", "–", "–", "–"]);
   }
   for (const [p, label] of [
     ["unthrottled", "cold ms to client_secret"],

@@ -42,7 +42,7 @@ mod browser;
 /// less): the module allocates little and briefly, per call.
 // SAFETY: the module runs on one thread (no wasm threads are enabled), so
 // nothing allocates concurrently.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "default-allocator")))]
 #[global_allocator]
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };

@@ -90,7 +90,7 @@ impl ApiErrorObject {
         let nested = |key: &str| {
             let mut found = value.get(key).filter(|v| v.is_object()).cloned()?;
             found.map_strings(&mut |s| {
-                if s.contains("_secret_") {
+                if crate::text::find(s, "_secret_").is_some() {
                     *s = redact(s);
                 }
             });
@@ -185,8 +185,8 @@ impl CheckoutError {
     pub fn without_secret(mut self, secret: &str) -> Self {
         if secret.len() >= 8 {
             let scrub = |s: &mut String| {
-                if s.contains(secret) {
-                    *s = s.replace(secret, "[redacted]");
+                if crate::text::find(s, secret).is_some() {
+                    *s = crate::text::replace_all(s, secret, "[redacted]");
                 }
             };
             scrub(&mut self.message);
@@ -287,13 +287,13 @@ pub fn push_number(out: &mut String, n: u16) {
 /// Applied to every text that comes from the server into an error.
 pub fn redact(text: &str) -> String {
     const MARK: &str = "_secret_";
-    if !text.contains(MARK) {
+    if crate::text::find(text, MARK).is_none() {
         return text.to_string();
     }
     let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(MARK) {
+    while let Some(at) = crate::text::find(rest, MARK) {
         let start = rest[..at].rfind(|c: char| !is_word(c)).map_or(0, |i| i + 1);
         let after = &rest[at + MARK.len()..];
         let end = after.find(|c: char| !is_word(c)).unwrap_or(after.len());

@@ -30,6 +30,7 @@ pub mod jsonapi;
 pub mod request;
 pub mod retry;
 pub mod stripe;
+pub mod text;
 pub mod validate;
 
 #[cfg(test)]

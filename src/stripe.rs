@@ -27,7 +27,7 @@ pub fn next_step(status: &str) -> Next {
 /// Checks a client secret's shape (`pi_…_secret_…`, word characters only).
 pub fn valid_client_secret(secret: &str) -> bool {
     let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    match secret.split_once("_secret_") {
+    match crate::text::split_once(secret, "_secret_") {
         Some((intent, rest)) => intent.starts_with("pi_") && word(intent) && word(rest) && secret.len() <= 200,
         None => false,
     }

@@ -85,7 +85,7 @@ pub fn page_url(url: &str) -> Option<&str> {
     if url.len() > MAX_PAGE_URL || url.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
         return None;
     }
-    let scheme_end = url.find("://")?;
+    let scheme_end = crate::text::find(url, "://")?;
     let after = url.get(scheme_end + 3..)?;
     let end = after.find(['/', '?', '#']).unwrap_or(after.len());
     let origin = url.get(..scheme_end + 3 + end)?;

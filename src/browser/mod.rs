@@ -355,7 +355,7 @@ impl Inner {
 
     /// Whether `text` contains the fixed access token.
     fn token_in(&self, text: &str) -> bool {
-        matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && text.contains(t.as_str()))
+        matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && crate::text::find(text, t).is_some())
     }
 
     async fn access_token(&self) -> Result<String, CheckoutError> {

@@ -352,7 +352,7 @@ pub(super) fn resume(
         let history = get(&js_sys::global(), "history");
         let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
     }
-    let intent = ret.client_secret.split("_secret_").next().unwrap_or_default();
+    let intent = crate::text::split_once(&ret.client_secret, "_secret_").map_or("", |(intent, _)| intent);
     let pay = Pay::resume(&order_id, intent, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
     let driver = Driver { stripe, client_secret: ret.client_secret, confirm: JsValue::UNDEFINED };
     Ok(Some((Box::new(pay), driver)))

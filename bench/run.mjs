@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import { copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { ROOT, sandbox, staticServer, browser, admin, token, confirmCard } from "../tests/e2e/helpers.mjs";
+import { ROOT, sandbox, staticServer, browser, admin, token, confirmCard, storefrontApi } from "../tests/e2e/helpers.mjs";
 
 const BENCH = join(ROOT, "bench");
 const DIST = join(BENCH, "dist");
@@ -139,14 +139,7 @@ async function main() {
     await pages[c].goto(pageUrl(c));
     await pages[c].waitForFunction(() => window.__result?.ready);
   }
-  const api = async (method, path, body) => {
-    const res = await fetch(`${sbx.url}/api${path}`, {
-      method,
-      headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
-      body: body && JSON.stringify({ data: body }),
-    });
-    return res.json();
-  };
+  const api = storefrontApi(sbx.url, tok);
   const order = (spec) => admin(sbx.url, "POST", "/orders", spec);
   const sourceFor = async (id, type = "stripe_payments") =>
     (await api("POST", `/${type}`, { type, attributes: {}, relationships: { order: { data: { type: "orders", id } } } })).data;

@@ -4,7 +4,7 @@
 // A Stripe-only page imports "cl-checkout" (the smaller entry); this demo
 // offers every gateway, so it loads "cl-checkout/gateways".
 import init, { Checkout, isCheckoutError, stripeOptions, gatewayHandoff } from "/pkg/gateways/cl_checkout.js";
-import { GATEWAYS, ShopperNotice, mountGateway, resumeFromGateway, sourceAttributes } from "/gateways.js";
+import { GATEWAYS, ShopperNotice, backUrl, mountGateway, resumeFromGateway, sourceAttributes } from "/gateways.js";
 
 const SANDBOX = document.querySelector('meta[name="cl-sandbox"]').content;
 const params = new URLSearchParams(location.search);
@@ -279,10 +279,7 @@ async function main() {
     try {
       let placed;
       if (choice.kind === "stripe") {
-        // Never the access token in a URL Stripe sends the shopper back to (logs, history).
-        const back = new URLSearchParams(params);
-        back.delete("accessToken");
-        const returnUrl = `${location.origin}${location.pathname}?${back}`;
+        const returnUrl = backUrl();
         const billing = params.get("billingDetails") === "never" ? { payment_method_data: { billing_details: { email: order.customer_email } } } : undefined;
         const outcome = await payment.confirm({ returnUrl, saveToWallet: ui.saveCard.checked, confirmParams: billing });
         if (outcome.pending) return showPending();

@@ -49,12 +49,15 @@ function loadScript(src) {
 /** A message for the shopper that is not an error of the module (the library's own answer). */
 export class ShopperNotice extends Error {}
 
-/** The URL the gateway sends the shopper back to: this page, without the access token. @param {string} marker */
+/**
+ * The URL a gateway (Stripe included) sends the shopper back to: this page, without the access token.
+ * @param {string} [marker] which gateway's return this is (`?gateway=`), for the ones the module cannot tell by the URL
+ */
 export function backUrl(marker) {
   const back = new URLSearchParams(location.search);
   // Never the access token in a URL a gateway sends back (logs, history); nor a previous return's parameters.
   for (const k of ["accessToken", "PayerID", "token", "redirectResult", "cko-session-id", "gateway"]) back.delete(k);
-  back.set("gateway", marker);
+  if (marker) back.set("gateway", marker);
   return `${location.origin}${location.pathname}?${back}`;
 }
 

@@ -196,12 +196,8 @@ fn log(shared: &Shared, req: &Request, status: u16) {
     store.log.push(json!({"method": req.method, "path": path, "target": target, "status": status, "body": body}));
 }
 
-fn json_response(status: u16, value: Value) -> Response {
-    Response::new(status, "application/json", value.to_string())
-}
-
 fn bad(detail: &str) -> Response {
-    json_response(400, json!({"error": detail}))
+    Response::json(400, &json!({"error": detail}))
 }
 
 /// `/sandbox/*`: test and demo controls (loopback only).
@@ -209,10 +205,10 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
     let body: Value = if req.body.is_empty() { json!({}) } else { serde_json::from_slice(&req.body).unwrap_or(Value::Null) };
     let mut store = shared.lock().unwrap_or_else(|p| p.into_inner());
     match (req.method.as_str(), segments) {
-        ("GET", ["seed"]) => json_response(200, store.seed.clone()),
+        ("GET", ["seed"]) => Response::json(200, &store.seed.clone()),
         ("POST", ["reset"]) => {
             store.reset();
-            json_response(200, store.seed.clone())
+            Response::json(200, &store.seed.clone())
         }
         ("POST", ["orders"]) => {
             // {"payment_source_type": "stripe_payments"|null, "customer": true|"second", "line_items": 2,
@@ -246,9 +242,9 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 store.attach_payment_method_with_type(&id, hostile);
             }
             let email = customer.and_then(|c| store.get("customers", c)).and_then(|c| c.str_attr("email"));
-            json_response(
+            Response::json(
                 201,
-                json!({"id": id, "payment_source_type": source_type, "customer_id": customer, "wallet": wallet, "customer_email": email}),
+                &json!({"id": id, "payment_source_type": source_type, "customer_id": customer, "wallet": wallet, "customer_email": email}),
             )
         }
         ("POST", ["faults"]) => {
@@ -256,7 +252,7 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 return bad("expected {path, fault: delay|status|drop|drop_after|truncate, method?, status?, html?, delay_ms?, retry_after?, times?}");
             };
             store.faults.push(fault);
-            json_response(201, json!({"armed": store.faults.len()}))
+            Response::json(201, &json!({"armed": store.faults.len()}))
         }
         ("DELETE", ["faults"]) => {
             store.faults.clear();
@@ -266,7 +262,7 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
             // {"seconds": 2}: the next good card confirmation stays `processing` that long.
             let secs = body.get("seconds").and_then(Value::as_u64).unwrap_or(2).min(60);
             store.processing_next = Some(Duration::from_secs(secs));
-            json_response(200, json!({"processing_seconds": secs}))
+            Response::json(200, &json!({"processing_seconds": secs}))
         }
         ("POST", ["tokens"]) => {
             // {"customer": id}: a customer token for a customer a test made (no password).
@@ -275,18 +271,18 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 return bad("expected {customer: <id of a sandbox customer>}");
             };
             let scope = format!("market:id:{MARKET_ID}");
-            json_response(200, oauth::issue(&mut store, Some(customer.to_string()), MARKET_ID, &scope))
+            Response::json(200, &oauth::issue(&mut store, Some(customer.to_string()), MARKET_ID, &scope))
         }
         ("GET", ["conformance"]) => {
             let t = &store.conformance;
-            json_response(
+            Response::json(
                 200,
-                json!({"documents": t.documents, "resources": t.resources, "deliberately_off_schema": t.deliberate,
+                &json!({"documents": t.documents, "resources": t.resources, "deliberately_off_schema": t.deliberate,
                        "violation_count": t.violation_count,
                        "violations": t.violations}),
             )
         }
-        ("GET", ["requests"]) => json_response(200, Value::Array(store.log.clone())),
+        ("GET", ["requests"]) => Response::json(200, &Value::Array(store.log.clone())),
         ("DELETE", ["requests"]) => {
             store.log.clear();
             Response::empty(204)
@@ -299,7 +295,7 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                 store.config.rate_limit = rate as u32;
                 store.rate_window = (Instant::now(), 0);
             }
-            json_response(200, json!({"token_ttl_seconds": store.config.token_ttl_secs, "rate_limit": store.config.rate_limit}))
+            Response::json(200, &json!({"token_ttl_seconds": store.config.token_ttl_secs, "rate_limit": store.config.rate_limit}))
         }
         ("GET", ["orders", id]) => match store.get("orders", id) {
             // The whole state of an order, for tests to check after a flow.
@@ -318,15 +314,15 @@ fn admin(shared: &Shared, req: &Request, segments: &[&str]) -> Response {
                             "payment_response": s.attributes.get("payment_response")})
                     })
                     .collect();
-                json_response(
+                Response::json(
                     200,
-                    json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
+                    &json!({"id": id, "status": order.attributes["status"], "payment_status": order.attributes["payment_status"],
                     "payment_source": order.rel_one("payment_source").map(|(t, i)| json!({"type": t, "id": i})), "payment_sources": sources,
                     "total_amount_cents": order.attributes["total_amount_cents"], "market": order.rel_one("market").map(|(_, m)| m.clone()), "client_id": CLIENT_ID}),
                 )
             }
-            None => json_response(404, json!({"error": "no such order"})),
+            None => Response::json(404, &json!({"error": "no such order"})),
         },
-        _ => json_response(404, json!({"error": "unknown sandbox route"})),
+        _ => Response::json(404, &json!({"error": "unknown sandbox route"})),
     }
 }

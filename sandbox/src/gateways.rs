@@ -181,15 +181,14 @@ pub fn step(store: &mut Store, ty: &str, id: &str, attrs: &Map<String, Value>) -
 
 /// Remembers the last digits of the card a source is paid with (its wallet label).
 fn record_card(store: &mut Store, ty: &str, id: &str, number: &str) {
-    let last4 = number.get(number.len().saturating_sub(4)..).unwrap_or_default();
-    set(store, ty, id, json!({}), json!({CARD_LAST4: last4}));
+    set(store, ty, id, json!({}), json!({CARD_LAST4: crate::stripe::last4(number)}));
 }
 
 /// A saved card's label and token as the gateway names it, if the source was paid with a card.
 pub fn card_label(store: &Store, source: &(String, String)) -> Option<(String, String)> {
     let last4 = internal_str(store, &source.0, &source.1, CARD_LAST4);
     let token = internal_str(store, &source.0, &source.1, INTERNAL_TOKEN);
-    (!last4.is_empty()).then(|| (format!("XXXX-XXXX-XXXX-{last4}"), format!("vault_{token}")))
+    (!last4.is_empty()).then(|| (crate::stripe::masked_card(&last4), format!("vault_{token}")))
 }
 
 fn adyen_authorize(store: &mut Store, id: &str) -> Result<(), Response> {
@@ -298,6 +297,11 @@ fn by_token(store: &Store, ty: &str, token: &str) -> Option<String> {
         .map(|r| r.id.clone())
 }
 
+/// The JSON body of a gateway API call (`null` when it is not JSON).
+fn json_body(req: &Request) -> Value {
+    serde_json::from_slice(&req.body).unwrap_or(Value::Null)
+}
+
 /// A field of the gateway pages' form posts.
 fn form_value(body: &[u8], key: &str) -> Option<String> {
     pairs(&String::from_utf8_lossy(body)).into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
@@ -365,10 +369,6 @@ fn modal_page(store: &Store, req: &Request, title: &str, amount: &str, choices: 
         json!(origin)
     );
     page_html(title, amount, choices, &script)
-}
-
-fn json_answer(status: u16, body: Value) -> Response {
-    Response::new(status, "application/json", body.to_string())
 }
 
 /// A Hosted Fields nonce for a card (`tokencc_…`, remembered with its card).
@@ -459,22 +459,22 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         }
         // Hosted Fields' tokenization (the card frame calls it with the client token).
         ["braintree", "tokenize"] if post => {
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let body = json_body(req);
             let client = body.get("authorization").and_then(Value::as_str).unwrap_or_default();
             if client.strip_prefix("sandbox_").and_then(|t| by_token(store, "braintree_payments", t)).is_none() {
-                return json_answer(401, json!({"message": "Authorization is invalid."}));
+                return Response::json(401, &json!({"message": "Authorization is invalid."}));
             }
             let number = digits(body.get("number"));
             if !(12..=19).contains(&number.len()) {
-                return json_answer(422, json!({"message": "Credit card number must be 12-19 digits."}));
+                return Response::json(422, &json!({"message": "Credit card number must be 12-19 digits."}));
             }
             let nonce = braintree_nonce(store, &number);
-            let last4 = number.get(number.len() - 4..).unwrap_or_default();
+            let last4 = crate::stripe::last4(&number);
             let last2 = last4.get(2..).unwrap_or_default();
             let bin = number.get(..6).unwrap_or_default();
-            json_answer(
+            Response::json(
                 200,
-                json!({"nonce": nonce, "type": "CreditCard", "description": format!("ending in {last2}"),
+                &json!({"nonce": nonce, "type": "CreditCard", "description": format!("ending in {last2}"),
                     "details": {"bin": bin, "lastFour": last4, "lastTwo": last2, "cardType": if number.starts_with('5') { "MasterCard" } else { "Visa" },
                         "expirationMonth": body.get("expirationMonth"), "expirationYear": body.get("expirationYear"), "cardholderName": ""},
                     "binData": {}}),
@@ -482,10 +482,10 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         }
         // threeDSecure.verifyCard's lookup: whether the card asks for a challenge.
         ["braintree", "lookup"] if post => {
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let body = json_body(req);
             let nonce = body.get("nonce").and_then(Value::as_str).unwrap_or_default();
             let challenge = store.card_tokens.get(nonce).is_some_and(|card| card == BRAINTREE_CHALLENGE_CARD);
-            json_answer(200, json!({"challenge": challenge, "nonce": nonce, "liabilityShifted": false}))
+            Response::json(200, &json!({"challenge": challenge, "nonce": nonce, "liabilityShifted": false}))
         }
         ["braintree", "3ds", nonce] => {
             let nonce = percent_decode(nonce);
@@ -503,12 +503,11 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             }
             store.card_tokens.remove(&nonce);
             if choice != "authenticate" {
-                return json_answer(200, json!({"nonce": BRAINTREE_DECLINED[2], "liabilityShifted": false}));
+                return Response::json(200, &json!({"nonce": BRAINTREE_DECLINED[2], "liabilityShifted": false}));
             }
             // A new nonce for the authenticated card.
-            let authenticated = format!("tokencc_sbx_{}", store.random_chars(16));
-            store.card_tokens.insert(authenticated.clone(), format!("{AUTHENTICATED}{BRAINTREE_CHALLENGE_CARD}"));
-            json_answer(200, json!({"nonce": authenticated, "liabilityShifted": true}))
+            let authenticated = braintree_nonce(store, &format!("{AUTHENTICATED}{BRAINTREE_CHALLENGE_CARD}"));
+            Response::json(200, &json!({"nonce": authenticated, "liabilityShifted": true}))
         }
         ["axerve", "lightbox", payment_token] => {
             let ty = "axerve_payments";
@@ -531,7 +530,7 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
             if result == "KO" {
                 answer["error"] = json!({"code": "2", "description": "Transaction declined (sandbox)"});
             }
-            json_answer(200, answer)
+            Response::json(200, &answer)
         }
         // The Klarna Payments widget of a category (what load() shows).
         ["klarna", "widget"] if !post => {
@@ -552,43 +551,31 @@ pub fn route(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
         }
         // Checkout.com's tokenization API (what its card form calls with the public key).
         ["checkout_com", "tokens"] if post => {
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let body = json_body(req);
             let number = digits(body.get("number"));
             if req.header("Authorization") != Some("pk_sbox_sandbox") || !(12..=19).contains(&number.len()) {
-                return Response::new(
-                    422,
-                    "application/json",
-                    json!({"error_type": "request_invalid", "error_codes": ["card_number_invalid"]}).to_string(),
-                );
+                return Response::json(422, &json!({"error_type": "request_invalid", "error_codes": ["card_number_invalid"]}));
             }
             let token = format!("tok_{}", store.random_chars(26).to_ascii_lowercase());
-            let last4 = number.get(number.len() - 4..).unwrap_or_default().to_string();
+            let last4 = crate::stripe::last4(&number).to_string();
             let bin = number.get(..6).unwrap_or_default().to_string();
             store.card_tokens.insert(token.clone(), number);
-            Response::new(
-                201,
-                "application/json",
-                json!({"type": "card", "token": token, "bin": bin, "last4": last4, "scheme": "VISA"}).to_string(),
-            )
+            Response::json(201, &json!({"type": "card", "token": token, "bin": bin, "last4": last4, "scheme": "VISA"}))
         }
         // Klarna Payments' authorize(), as its widget asks Klarna.
         ["klarna", "authorize"] if post => {
-            let body: Value = serde_json::from_slice(&req.body).unwrap_or(Value::Null);
+            let body = json_body(req);
             let client_token = body.get("client_token").and_then(Value::as_str).unwrap_or_default();
             let Some(id) = client_token.strip_prefix("kct_").and_then(|t| by_token(store, "klarna_payments", t)) else {
-                return Response::new(404, "application/json", json!({"error": "unknown client_token"}).to_string());
+                return Response::json(404, &json!({"error": "unknown client_token"}));
             };
             let email = body.pointer("/billing_address/email").and_then(Value::as_str).unwrap_or_default();
             if email.contains("+denied@") {
-                return Response::new(200, "application/json", json!({"approved": false, "show_form": false}).to_string());
+                return Response::json(200, &json!({"approved": false, "show_form": false}));
             }
             let auth = format!("klarna_auth_{}", store.random_chars(20));
             set(store, "klarna_payments", &id, json!({}), json!({"klarna_authorization": auth}));
-            Response::new(
-                200,
-                "application/json",
-                json!({"approved": true, "show_form": true, "authorization_token": auth}).to_string(),
-            )
+            Response::json(200, &json!({"approved": true, "show_form": true, "authorization_token": auth}))
         }
         _ => not_found(),
     }

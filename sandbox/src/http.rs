@@ -73,6 +73,11 @@ impl Response {
         }
     }
 
+    /// A plain JSON answer (the gateways' and Stripe's APIs, the control routes).
+    pub fn json(status: u16, value: &serde_json::Value) -> Response {
+        Response::new(status, "application/json", value.to_string())
+    }
+
     pub fn empty(status: u16) -> Response {
         Response { status, headers: Vec::new(), body: Vec::new(), fault: Delivery::Normal }
     }

@@ -78,7 +78,7 @@ pub fn token(store: &mut Store, req: &Request) -> Response {
         s if s == format!("market:id:{CONNECT_MARKET_ID}") || s == "market:code:CONNECT" => CONNECT_MARKET_ID,
         _ => return auth_error(400, "invalid_scope", "The requested scope is invalid: use a sandbox market's scope."),
     };
-    Response::new(200, "application/json", issue(store, customer, market, &scope).to_string())
+    Response::json(200, &issue(store, customer, market, &scope))
 }
 
 /// A token for `customer` (or a guest) in `market`, as `/oauth/token`

@@ -394,7 +394,7 @@ impl Store {
             let last4 = format!("{:04}", 4242 + i % 5000);
             let mut cps = self.new_resource(
                 "customer_payment_sources",
-                json!({"name": format!("XXXX-XXXX-XXXX-{last4}"), "customer_token": format!("cus_sbx_{}", customer_key.1),
+                json!({"name": crate::stripe::masked_card(&last4), "customer_token": format!("cus_sbx_{}", customer_key.1),
                        "payment_source_token": format!("pm_sbx{last4}{i}")}),
             );
             cps.set_rel("customer", Rel::One(Some(customer_key.clone())));

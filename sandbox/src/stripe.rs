@@ -73,6 +73,16 @@ pub fn luhn_ok(number: &str) -> bool {
     sum.is_multiple_of(10)
 }
 
+/// The last four digits of a card number (what wallets and receipts show).
+pub fn last4(number: &str) -> &str {
+    number.get(number.len().saturating_sub(4)..).unwrap_or_default()
+}
+
+/// A saved card's name as Commerce Layer shows it in the wallet.
+pub fn masked_card(last4: &str) -> String {
+    format!("XXXX-XXXX-XXXX-{last4}")
+}
+
 pub fn brand(number: &str) -> &'static str {
     match number.as_bytes().first() {
         Some(b'4') => "visa",
@@ -143,11 +153,11 @@ pub fn sync_source(store: &mut Store, ty: &str, id: &str) {
     if let (Some(pm), Some(card)) = (&pi.payment_method, &pi.card_number) {
         source.attributes.insert(
             "payment_method".into(),
-            json!({"id": pm, "type": "card", "card": {"brand": brand(card), "last4": &card[card.len() - 4..]}}),
+            json!({"id": pm, "type": "card", "card": {"brand": brand(card), "last4": last4(card)}}),
         );
         source.attributes.insert(
             "payment_instrument".into(),
-            json!({"issuer_type": "card", "card_type": brand(card), "card_last_digits": &card[card.len() - 4..]}),
+            json!({"issuer_type": "card", "card_type": brand(card), "card_last_digits": last4(card)}),
         );
     }
     if matches!(pi.status.as_str(), "requires_capture" | "succeeded")
@@ -200,7 +210,7 @@ pub fn card_label(store: &Store, source: &Key) -> Option<(String, String)> {
     }
     let pi = intent_of_source(store, &source.1)?;
     let card = pi.card_number.as_ref()?;
-    Some((format!("XXXX-XXXX-XXXX-{}", &card[card.len() - 4..]), pi.payment_method.clone().unwrap_or_default()))
+    Some((masked_card(last4(card)), pi.payment_method.clone().unwrap_or_default()))
 }
 
 /// Runs a charge attempt with `card` on the intent. `on_session` charges can
@@ -208,7 +218,7 @@ pub fn card_label(store: &Store, source: &Key) -> Option<(String, String)> {
 fn apply_charge(pi: &mut PaymentIntent, card: &str, on_session: bool) {
     pi.confirmations += 1;
     pi.card_number = Some(card.to_string());
-    pi.payment_method.get_or_insert_with(|| format!("pm_sbx{}{}", &card[card.len() - 4..], pi.id.len()));
+    pi.payment_method.get_or_insert_with(|| format!("pm_sbx{}{}", last4(card), pi.id.len()));
     pi.next_action = None;
     pi.last_payment_error = None;
     match card_outcome(card) {
@@ -244,7 +254,7 @@ fn stripe_error(status: u16, kind: &str, code: &str, message: &str, pi: Option<&
     if let Some(pi) = pi {
         e["payment_intent"] = intent_json(pi);
     }
-    Response::new(status, "application/json", json!({"error": e}).to_string())
+    Response::json(status, &json!({"error": e}))
 }
 
 /// Reads a form-encoded (as Stripe.js sends) or JSON body into pairs.
@@ -282,7 +292,7 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
     let pi = store.intents.get_mut(id).expect("checked");
     settle(pi);
     match (req.method.as_str(), segments) {
-        ("GET", [_, _]) => Response::new(200, "application/json", intent_json(pi).to_string()),
+        ("GET", [_, _]) => Response::json(200, &intent_json(pi)),
         ("POST", [_, _, "confirm"]) => {
             if !matches!(pi.status.as_str(), "requires_payment_method" | "requires_confirmation") {
                 let message = format!("This PaymentIntent's status is {}, so it cannot be confirmed.", pi.status);
@@ -314,7 +324,7 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                     }
                     resp
                 }
-                None => Response::new(200, "application/json", intent_json(pi).to_string()),
+                None => Response::json(200, &intent_json(pi)),
             }
         }
         ("POST", [_, _, "3ds"]) => {
@@ -337,7 +347,7 @@ pub fn handle(store: &mut Store, req: &Request, segments: &[&str]) -> Response {
                     "message": "The provided PaymentMethod has failed authentication. You can provide payment_method_data or a new PaymentMethod to attempt to fulfill this PaymentIntent again."}),
                 );
             }
-            Response::new(200, "application/json", intent_json(pi).to_string())
+            Response::json(200, &intent_json(pi))
         }
         _ => stripe_error(404, "invalid_request_error", "resource_missing", "Unrecognized request URL.", None),
     }

@@ -51,10 +51,12 @@ impl Checkout {
         #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
     ) -> js_sys::Promise {
         // A bad order id is refused even on a page that is not a return (as resumeStripe does).
-        let read = arg_string(&order_id, "order id")
-            .and_then(|id| crate::validate::id("order id", &id).map(|_| id.clone()))
-            .and_then(|id| url_arg(&url, location_href()).map(|url| (id, url)));
-        let (id, url) = match read {
+        let read = || -> Result<(String, String), CheckoutError> {
+            let id = arg_string(&order_id, "order id")?;
+            crate::validate::id("order id", &id)?;
+            Ok((id, url_arg(&url, location_href())?))
+        };
+        let (id, url) = match read() {
             Ok(both) => both,
             Err(e) => return js_sys::Promise::reject(&error_to_js(e)),
         };

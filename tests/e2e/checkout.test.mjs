@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, browser, admin, token, confirmCard, demoServer } from "./helpers.mjs";
+import { ROOT, sandbox, browser, admin, token, confirmCard, demoServer, storefrontApi } from "./helpers.mjs";
 
 const SHOTS = join(ROOT, "test-results/screenshots");
 const PHONE = { width: 390, height: 844 };
@@ -37,13 +37,8 @@ async function open(path = "/", viewport = DESKTOP) {
   return page;
 }
 
-/** Calls the API as a storefront with `tok`; `data` is the request document's primary data. */
-const apiAs = (tok) => (method, path, data) =>
-  fetch(`${sbx.url}/api${path}`, {
-    method,
-    body: data && JSON.stringify({ data }),
-    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
-  }).then((r) => r.json());
+/** Calls the API as a storefront with `tok` (helpers' storefrontApi against this suite's sandbox). */
+const apiAs = (tok) => storefrontApi(sbx.url, tok);
 
 /** Whether the request log holds a re-sync (`_update`) of a Stripe payment source. */
 const resynced = async () =>

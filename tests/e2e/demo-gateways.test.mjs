@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import { ROOT, sandbox, browser, admin, demoServer, token } from "./helpers.mjs";
+import { ROOT, sandbox, browser, admin, demoServer, token, storefrontApi } from "./helpers.mjs";
 
 const SHOTS = join(ROOT, "test-results/screenshots/gateways");
 const VIEWPORTS = { desktop: { width: 1280, height: 900 }, phone: { width: 390, height: 844 } };
@@ -162,12 +162,9 @@ test("Checkout.com: a declined card, then 3-D Secure on the bank's page and back
 
 /** Sets the order's email as the storefront would (Klarna decides by the billing email). */
 async function setEmail(order, email) {
-  const res = await fetch(`${sbx.url}/api/orders/${order}`, {
-    method: "PATCH",
-    body: JSON.stringify({ data: { type: "orders", id: order, attributes: { customer_email: email } } }),
-    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${await token(sbx.url)}` },
-  });
-  assert.equal(res.status, 200);
+  const api = storefrontApi(sbx.url, await token(sbx.url));
+  const answer = await api("PATCH", `/orders/${order}`, { type: "orders", id: order, attributes: { customer_email: email } });
+  assert.equal(answer.data?.attributes?.customer_email, email, JSON.stringify(answer.errors));
 }
 
 test("Klarna: not approved for this shopper, then approved for another email and placed", async () => {

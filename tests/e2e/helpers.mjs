@@ -80,6 +80,17 @@ export async function token(base, customer = false) {
   return (await res.json()).access_token;
 }
 
+/**
+ * Calls the sandbox's API at `base` as a storefront with `tok`: `(method, path, data)` resolves with the answer's
+ * JSON; `data` is the request document's primary data.
+ */
+export const storefrontApi = (base, tok) => (method, path, data) =>
+  fetch(`${base}/api${path}`, {
+    method,
+    body: data && JSON.stringify({ data }),
+    headers: { Accept: "application/vnd.api+json", "Content-Type": "application/vnd.api+json", Authorization: `Bearer ${tok}` },
+  }).then((r) => r.json());
+
 /** Confirms a stripe_payments' PaymentIntent with `card` on the sandbox, as Stripe.js would; resolves with the intent. */
 export async function confirmCard(base, source, card = "4242424242424242") {
   const intent = source.client_secret.split("_secret_")[0];

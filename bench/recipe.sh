@@ -27,4 +27,7 @@ step 2 "$NIGHTLY" "$NIGHTLY_FLAGS" default-allocator target/recipe-nightly -Oz "
 step 3 "$NIGHTLY" "$NIGHTLY_FLAGS" "" target/recipe-nightly -Oz "${BUILD_STD[@]}"
 step 4 "$NIGHTLY" "$NIGHTLY_FLAGS" "" target/recipe-nightly "$CONVERGE" "${BUILD_STD[@]}"
 step 5 "$NIGHTLY" "$RELEASE_RUSTFLAGS" "" target/release-wasm "$CONVERGE" "${BUILD_STD[@]}"
-mkdir -p "$OUT/6" && cp pkg/cl_checkout_bg.wasm pkg/cl_checkout.js "$OUT/6/"
+# Step 5 stripped the target features section: name the features rustc enables.
+cp -r "$OUT/5" "$OUT/6" && node scripts/short-names.mjs "$OUT/6" --enable-bulk-memory --enable-bulk-memory-opt \
+  --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue
+mkdir -p "$OUT/7" && cp pkg/cl_checkout_bg.wasm pkg/cl_checkout.js "$OUT/7/"

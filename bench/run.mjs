@@ -81,6 +81,7 @@ const RECIPE = [
   "+ lol_alloc instead of Rust's default allocator",
   "+ wasm-opt --converge --strip-producers --strip-target-features",
   "+ no reference types",
+  "+ one-letter import and export names (scripts/short-names.mjs)",
   "+ glue minified by esbuild (the shipped pkg/)",
 ];
 

@@ -5,14 +5,15 @@
 // --minify-imports-and-exports-and-modules renames them in the .wasm and prints
 // the mapping; this script applies that mapping to the glue.
 //
-// usage: node scripts/short-names.mjs <dir with cl_checkout_bg.wasm + cl_checkout.js>
+// usage: node scripts/short-names.mjs <dir with cl_checkout_bg.wasm + cl_checkout.js> [wasm-opt feature flags]
+// (the features are read from the .wasm's target features section unless given)
 // Runs on the unminified glue, before esbuild; fails loudly when the glue has
 // a name the mapping does not cover (a wasm-bindgen upgrade changed its shape).
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const dir = process.argv[2];
+const [dir, ...features] = process.argv.slice(2);
 const wasmPath = join(dir, "cl_checkout_bg.wasm");
 const gluePath = join(dir, "cl_checkout.js");
 const wasmOpt = new URL("../node_modules/.bin/wasm-opt", import.meta.url).pathname;
@@ -22,8 +23,7 @@ const modules = new Set(WebAssembly.Module.imports(before).map((i) => i.module))
 if (modules.size !== 1) throw new Error(`short-names: expected one import module, found ${[...modules].join(", ")}`);
 const [oldModule] = modules;
 
-// --detect-features is the default: the features come from the .wasm's target features section.
-const printed = execFileSync(wasmOpt, [wasmPath, "--minify-imports-and-exports-and-modules", "-o", wasmPath], {
+const printed = execFileSync(wasmOpt, [wasmPath, ...features, "--minify-imports-and-exports-and-modules", "-o", wasmPath], {
   encoding: "utf8",
 });
 const mapping = JSON.parse(printed.slice(printed.indexOf("{")));

@@ -256,9 +256,9 @@ pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError
     json::parse(body).map_err(|e| {
         let what = match e {
             _ if body.trim().is_empty() => "was empty",
-            ParseError::Truncated => "was cut off before its end",
             ParseError::TooDeep => "nests deeper than any JSON:API document should",
-            ParseError::Invalid(_) => "is not JSON",
+            // One message for both: the browser's JSON.parse cannot tell them apart.
+            ParseError::Truncated | ParseError::Invalid(_) => "is cut off or not JSON",
         };
         let mut message = String::from("The response body (HTTP ");
         push_number(&mut message, status);

@@ -3,10 +3,10 @@
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::CheckoutError;
-use crate::json::{Json, MAX_DEPTH};
+use crate::json::{Json, ParseError, MAX_DEPTH};
 
 /// One `JSON.parse` of the core's output: a single crossing into JavaScript
 /// and its native parser, however large the order. `JSON.parse` defines every
@@ -14,6 +14,48 @@ use crate::json::{Json, MAX_DEPTH};
 /// prototype. The text is the core's own serialization, so it always parses.
 pub fn json_to_js(value: &Json) -> JsValue {
     js_sys::JSON::parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
+}
+
+/// `JSON.parse` of a server answer, copied into the core's [`Json`] (the
+/// `.wasm` carries no parser). What `JSON.parse` returns is plain data (no
+/// getters, no Proxies), so reading it runs no foreign code; the copy refuses
+/// nesting past [`MAX_DEPTH`] (the parse itself is bounded by the body's size
+/// limit in `http`) and numbers JavaScript cannot hold (`1e400`).
+pub fn parse_json(text: &str) -> Result<Json, ParseError> {
+    let value = js_sys::JSON::parse(text).map_err(|_| ParseError::Invalid(0))?;
+    copy_parsed(&value, 0)
+}
+
+fn copy_parsed(value: &JsValue, depth: usize) -> Result<Json, ParseError> {
+    if depth > MAX_DEPTH {
+        return Err(ParseError::TooDeep);
+    }
+    if let Some(s) = value.as_string() {
+        return Ok(Json::String(s));
+    }
+    if let Some(b) = value.as_bool() {
+        return Ok(Json::Bool(b));
+    }
+    if let Some(n) = value.as_f64() {
+        return number_text(n).map(Json::Number).ok_or(ParseError::Invalid(0));
+    }
+    if let Some(list) = value.dyn_ref::<Array>() {
+        return list.iter().map(|item| copy_parsed(&item, depth + 1)).collect::<Result<_, _>>().map(Json::Array);
+    }
+    if !value.is_object() {
+        return Ok(Json::Null);
+    }
+    let mut pairs = Vec::new();
+    for key in object_keys(value).map_err(|_| ParseError::Invalid(0))?.iter() {
+        let item = Reflect::get(value, &key).unwrap_or(JsValue::NULL);
+        pairs.push((key.as_string().unwrap_or_default(), copy_parsed(&item, depth + 1)?));
+    }
+    Ok(Json::Object(pairs))
+}
+
+/// A finite number's JSON text (JavaScript's shortest round-trip form).
+fn number_text(n: f64) -> Option<String> {
+    n.is_finite().then(|| js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default())
 }
 
 // The page's values may be Proxies whose traps throw, or revoked Proxies:
@@ -57,11 +99,7 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
         return Ok(Json::String(s));
     }
     if let Some(n) = value.as_f64() {
-        if !n.is_finite() {
-            return Err(not_json(path, "is not a finite number"));
-        }
-        let text: String = js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default();
-        return Ok(Json::Number(text));
+        return number_text(n).map(Json::Number).ok_or_else(|| not_json(path, "is not a finite number"));
     }
     let unreadable = |path: &str| not_json(path, "could not be read (a getter or Proxy trap threw)");
     if array_is_array(value).map_err(|_| unreadable(path))? {

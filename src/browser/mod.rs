@@ -22,6 +22,7 @@ use crate::error::CheckoutError;
 use crate::flow::{self, Action, Create, Event, Fact, Finished, Flow, Place, Single};
 use crate::json::Json;
 use crate::validate::{BaseUrl, SourceType};
+pub(crate) use convert::parse_json;
 use convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
 
 #[wasm_bindgen(typescript_custom_section)]

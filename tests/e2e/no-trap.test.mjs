@@ -42,6 +42,7 @@ function hostileBodies() {
     // (The sandbox takes fault bodies up to 1 MiB.)
     "a 900 KB string": order(`{"status":"${"x".repeat(900_000)}"}`),
     "30,000 included resources": `{"data":{"id":"o1","type":"orders"},"included":[${Array.from({ length: 30000 }, (_, i) => `{"id":"${i}","type":"t"}`).join(",")}]}`,
+    "__proto__ and duplicate keys": '{"data":{"id":"o1","type":"orders","__proto__":{"polluted":1},"id":"o2","attributes":{"__proto__":null}}}',
     "errors of every shape": '{"errors":[null,1,"x",{"status":{},"code":[],"detail":{"a":1},"source":"p","meta":7}]}',
   };
 }

@@ -293,66 +293,49 @@ pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> 
     Ok(req.body(order_patch(order_id, Some(attrs), None)))
 }
 
-/// What `createCustomerPaymentSource` takes, already read from JavaScript:
-/// every attribute and relationship the API lets a storefront create.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct CustomerPaymentSourceInput {
-    /// The customer whose wallet gets the source.
-    pub customer_id: String,
-    /// The payment source to save, `(type, id)`, when the API has one.
-    pub payment_source: Option<(String, String)>,
-    /// The payment method the saved source is for.
-    pub payment_method_id: Option<String>,
-    /// The customer's token in the gateway (e.g. Stripe's `cus_…`).
-    pub customer_token: Option<String>,
-    /// The payment source's token in the gateway (e.g. Stripe's `pm_…`).
-    pub payment_source_token: Option<String>,
-    /// An external identifier.
-    pub reference: Option<String>,
-    /// The system the reference comes from.
-    pub reference_origin: Option<String>,
-    /// Key-value pairs kept with the source.
-    pub metadata: Option<Json>,
-}
-
 /// What `createCustomerPaymentSource` says when its input is unusable.
-pub const CUSTOMER_PAYMENT_SOURCE_NEEDS: &str =
+const CUSTOMER_PAYMENT_SOURCE_NEEDS: &str =
     "createCustomerPaymentSource needs { customer_id, payment_source: { type, id } } or the gateway's payment_source_token (and customer_token).";
 
-/// POST `/api/customer_payment_sources`: a payment source the API has, or a
-/// gateway's tokens (a card saved without an order).
-pub fn create_customer_payment_source_request(input: &CustomerPaymentSourceInput) -> Result<ApiRequest, CheckoutError> {
-    let customer = validate::id("customer_id", &input.customer_id)?;
-    let mut relationships = Json::object([("customer", linkage("customers", customer))]);
-    if let Some((ty, id)) = &input.payment_source {
-        let source_type = SourceType::parse(ty).map_err(|_| {
-            CheckoutError::invalid_input(
-                "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
-            )
-        })?;
-        relationships.insert("payment_source", linkage(source_type.as_str(), validate::id("payment_source.id", id)?));
-    } else if input.payment_source_token.is_none() {
+/// POST `/api/customer_payment_sources` from `createCustomerPaymentSource`'s
+/// argument as the page gave it (read as JSON): `customer_id`, and either
+/// `payment_source: { type, id }` (a payment source the API has) or the
+/// gateway's `payment_source_token` (a card saved without an order); optional
+/// `payment_method_id`, `customer_token`, `reference`, `reference_origin`,
+/// `metadata`: every attribute and relationship the API lets a storefront create.
+pub fn create_customer_payment_source_request(input: &Json) -> Result<ApiRequest, CheckoutError> {
+    if !input.is_object() {
         return Err(CheckoutError::invalid_input(CUSTOMER_PAYMENT_SOURCE_NEEDS));
     }
-    if let Some(pm) = &input.payment_method_id {
+    let customer = validate::id("customer_id", validate::string_member(input, "customer_id", "customer_id")?.unwrap_or(""))?;
+    let mut relationships = Json::object([("customer", linkage("customers", customer))]);
+    match input.get("payment_source") {
+        None | Some(Json::Null) if validate::string_member(input, "payment_source_token", "payment_source_token")?.is_some() => {}
+        Some(source) if source.is_object() => {
+            let ty = validate::string_member(source, "type", "payment_source.type")?.unwrap_or("");
+            let source_type = SourceType::parse(ty).map_err(|_| {
+                CheckoutError::invalid_input(
+                    "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
+                )
+            })?;
+            let id = validate::string_member(source, "id", "payment_source.id")?.unwrap_or("");
+            relationships.insert("payment_source", linkage(source_type.as_str(), validate::id("payment_source.id", id)?));
+        }
+        _ => return Err(CheckoutError::invalid_input(CUSTOMER_PAYMENT_SOURCE_NEEDS)),
+    }
+    if let Some(pm) = validate::string_member(input, "payment_method_id", "payment_method_id")? {
         relationships.insert("payment_method", linkage(PAYMENT_METHODS, validate::id("payment_method_id", pm)?));
     }
     let mut attributes = Json::Object(Vec::new());
-    for (key, value) in [
-        ("customer_token", &input.customer_token),
-        ("payment_source_token", &input.payment_source_token),
-        ("reference", &input.reference),
-        ("reference_origin", &input.reference_origin),
-    ] {
-        if let Some(v) = value {
+    for key in ["customer_token", "payment_source_token", "reference", "reference_origin"] {
+        if let Some(v) = validate::string_member(input, key, key)? {
             attributes.insert(key, Json::str(v));
         }
     }
-    if let Some(metadata) = &input.metadata {
-        if !metadata.is_object() {
-            return Err(CheckoutError::invalid_input("metadata must be a plain object."));
-        }
-        attributes.insert("metadata", metadata.clone());
+    match input.get("metadata") {
+        None | Some(Json::Null) => {}
+        Some(metadata) if metadata.is_object() => attributes.insert("metadata", metadata.clone()),
+        Some(_) => return Err(CheckoutError::invalid_input("metadata must be a plain object.")),
     }
     let data = Json::object([
         ("type", Json::str(CUSTOMER_PAYMENT_SOURCES)),
@@ -537,13 +520,11 @@ mod tests {
 
     #[test]
     fn customer_payment_source_body_matches_the_docs() {
-        let input = CustomerPaymentSourceInput {
-            customer_id: "QWERtyUpBa".into(),
-            payment_source: Some(("stripe_payments".into(), "QWERtyUpBa".into())),
-            reference: Some("ANY-EXTERNAL-REFEFERNCE".into()),
-            metadata: Some(parse(r#"{"foo":"bar"}"#).unwrap()),
-            ..Default::default()
-        };
+        let input = parse(
+            r#"{"customer_id":"QWERtyUpBa","payment_source":{"type":"stripe_payments","id":"QWERtyUpBa"},
+            "reference":"ANY-EXTERNAL-REFEFERNCE","metadata":{"foo":"bar"},"payment_method_id":null}"#,
+        )
+        .unwrap();
         let req = create_customer_payment_source_request(&input).unwrap();
         assert_eq!(url(&req), "https://shop.example/api/customer_payment_sources");
         assert_eq!(
@@ -554,24 +535,34 @@ mod tests {
             )
             .unwrap()
         );
-        for broken in [
-            CustomerPaymentSourceInput { customer_id: String::new(), ..input.clone() },
-            CustomerPaymentSourceInput { payment_source: Some(("../x".into(), "a".into())), ..input.clone() },
-            CustomerPaymentSourceInput { payment_source: Some(("stripe_payments".into(), "a b".into())), ..input.clone() },
-            CustomerPaymentSourceInput { payment_source: None, ..input.clone() },
-            CustomerPaymentSourceInput { payment_method_id: Some("../pm".into()), ..input.clone() },
-            CustomerPaymentSourceInput { metadata: Some(Json::str("x")), ..input.clone() },
+        let with = |key: &str, value: Json| {
+            let mut changed = input.clone();
+            changed.insert(key, value);
+            changed
+        };
+        let source = |ty: &str, id: Json| Json::object([("type", Json::str(ty)), ("id", id)]);
+        for (broken, says) in [
+            (with("customer_id", Json::str("")), "customer_id is empty"),
+            (with("customer_id", Json::Number("7".into())), "customer_id must be a string"),
+            (with("payment_source", source("../x", Json::str("a"))), "payment_source.type must be"),
+            (with("payment_source", source("stripe_payments", Json::str("a b"))), "payment_source.id is not"),
+            (with("payment_source", source("stripe_payments", Json::Bool(true))), "payment_source.id must be a string"),
+            (with("payment_source", Json::Null), "needs { customer_id"),
+            (with("payment_source", Json::str("stripe_payments")), "needs { customer_id"),
+            (with("payment_method_id", Json::str("../pm")), "payment_method_id is not"),
+            (with("reference", Json::Array(vec![])), "reference must be a string"),
+            (with("metadata", Json::str("x")), "metadata must be a plain object"),
+            (Json::str("x"), "needs { customer_id"),
         ] {
-            assert_eq!(create_customer_payment_source_request(&broken).unwrap_err().kind, ErrorKind::InvalidInput);
+            let e = create_customer_payment_source_request(&broken).unwrap_err();
+            assert_eq!(e.kind, ErrorKind::InvalidInput);
+            assert!(e.message.contains(says), "{}", e.message);
         }
         // A card saved without an order: the gateway's tokens and the payment method.
-        let tokens = CustomerPaymentSourceInput {
-            customer_id: "QWERtyUpBa".into(),
-            payment_method_id: Some("WmOodsVPmQ".into()),
-            customer_token: Some("cus_xxxyyyzzz".into()),
-            payment_source_token: Some("pm_xxxyyyzzz".into()),
-            ..Default::default()
-        };
+        let tokens = parse(
+            r#"{"customer_id":"QWERtyUpBa","payment_method_id":"WmOodsVPmQ","customer_token":"cus_xxxyyyzzz","payment_source_token":"pm_xxxyyyzzz"}"#,
+        )
+        .unwrap();
         assert_eq!(
             body(&create_customer_payment_source_request(&tokens).unwrap()),
             parse(

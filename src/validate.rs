@@ -4,6 +4,7 @@
 use cl_gateways::{Gateway, GATEWAYS};
 
 use crate::error::CheckoutError;
+use crate::json::Json;
 
 /// The origin requests go to, e.g. `https://yourdomain.commercelayer.io`
 /// (no trailing slash, no path).
@@ -113,6 +114,21 @@ pub fn id<'a>(what: &str, value: &'a str) -> Result<&'a str, CheckoutError> {
         });
         m.push_str(": pass the id exactly as the API returned it.");
         Err(CheckoutError::invalid_input(m))
+    }
+}
+
+/// The member `key` of a JSON object the page gave, as text: `None` when it
+/// is missing or `null`; an `invalid_input` error naming it as `what` when it
+/// is not a string.
+pub fn string_member<'a>(object: &'a Json, key: &str, what: &str) -> Result<Option<&'a str>, CheckoutError> {
+    match object.get(key) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s)),
+        Some(_) => {
+            let mut m = String::from(what);
+            m.push_str(" must be a string.");
+            Err(CheckoutError::invalid_input(m))
+        }
     }
 }
 

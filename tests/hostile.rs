@@ -3,7 +3,7 @@
 //! a panic, and never a request built from the bad value.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cl_checkout::api::{self, CustomerPaymentSourceInput};
+use cl_checkout::api;
 use cl_checkout::error::ErrorKind;
 use cl_checkout::json::Json;
 use cl_checkout::stripe::read_return_url;
@@ -32,13 +32,15 @@ fn server_case(name: &'static str, kind: ErrorKind, status: u16, body: impl Into
     (name, kind, Box::new(move || payment_method(status, body.clone())))
 }
 
-fn cps(customer: &str, ty: &str, id: &str, metadata: Option<Json>) -> CustomerPaymentSourceInput {
-    CustomerPaymentSourceInput {
-        customer_id: customer.into(),
-        payment_source: Some((ty.into(), id.into())),
-        metadata,
-        ..Default::default()
+fn cps(customer: &str, ty: &str, id: &str, metadata: Option<Json>) -> Json {
+    let mut input = Json::object([
+        ("customer_id", Json::str(customer)),
+        ("payment_source", Json::object([("type", Json::str(ty)), ("id", Json::str(id))])),
+    ]);
+    if let Some(metadata) = metadata {
+        input.insert("metadata", metadata);
     }
+    input
 }
 
 fn cases() -> Vec<Case> {

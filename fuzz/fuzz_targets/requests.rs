@@ -2,7 +2,7 @@
 //! gains a segment, query or fragment, and its body is always JSON.
 #![no_main]
 
-use cl_checkout::api::{self, CustomerPaymentSourceInput};
+use cl_checkout::api;
 use cl_checkout::json::{self, Json};
 use cl_checkout::stripe::read_return_url;
 use cl_checkout::validate::{BaseUrl, SourceType};
@@ -25,16 +25,19 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(req.path, format!("/api/{}", t.as_str()));
         }
     }
-    let input = CustomerPaymentSourceInput {
-        customer_id: a.into(),
-        payment_source: Some((b.into(), a.into())),
-        payment_source_token: Some(a.into()),
-        reference: Some(b.into()),
-        metadata: json::parse(b).ok(),
-        ..Default::default()
-    };
-    if let Ok(req) = api::create_customer_payment_source_request(&input) {
-        assert!(json::parse(req.body.as_deref().unwrap()).is_ok());
+    // Any JSON as the argument, and a well-formed one with the fuzzer's strings in every member.
+    let any = json::parse(b).unwrap_or(Json::Null);
+    let members = Json::object([
+        ("customer_id", Json::str(a)),
+        ("payment_source", Json::object([("type", Json::str(b)), ("id", Json::str(a))])),
+        ("payment_source_token", Json::str(a)),
+        ("reference", Json::str(b)),
+        ("metadata", any.clone()),
+    ]);
+    for input in [any, members] {
+        if let Ok(req) = api::create_customer_payment_source_request(&input) {
+            assert!(json::parse(req.body.as_deref().unwrap()).is_ok());
+        }
     }
     if let Ok(url) = BaseUrl::parse(a) {
         assert!(!url.as_str().contains(['?', '#', '@', ' ']));

@@ -17,7 +17,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
-use crate::api::{self, CustomerPaymentSourceInput};
+use crate::api;
 use crate::error::CheckoutError;
 use crate::flow::{self, Action, Create, Event, Fact, Finished, Flow, Place, Single};
 use crate::json::Json;
@@ -188,7 +188,11 @@ impl Checkout {
         &self,
         #[wasm_bindgen(unchecked_param_type = "CustomerPaymentSourceInput")] input: JsValue,
     ) -> Promise {
-        self.run(|me| Ok(Box::new(Single::customer_payment_source(&read_customer_payment_source(&input)?, me.refreshable())?)))
+        self.run(|me| {
+            // Read whole as JSON (the one safe reader of page values); the core checks each member.
+            let input = if is_plain_object(&input) { js_to_json(&input, &mut String::from("input"), 0)? } else { Json::Null };
+            Ok(Box::new(Single::customer_payment_source(&input, me.refreshable())?))
+        })
     }
 
     /// Places the order; resolves with the placed order.
@@ -462,37 +466,6 @@ fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
         return Err(CheckoutError::invalid_input(m));
     }
     js_to_json(value, &mut String::from(what), 0)
-}
-
-fn read_customer_payment_source(input: &JsValue) -> Result<CustomerPaymentSourceInput, CheckoutError> {
-    if !is_plain_object(input) {
-        return Err(CheckoutError::invalid_input(api::CUSTOMER_PAYMENT_SOURCE_NEEDS));
-    }
-    let optional = |value: JsValue, key: &str| -> Result<Option<String>, CheckoutError> {
-        if value.is_undefined() || value.is_null() {
-            return Ok(None);
-        }
-        arg_string(&value, key).map(Some)
-    };
-    let source = get(input, "payment_source");
-    let payment_source = if source.is_undefined() || source.is_null() {
-        None
-    } else if is_plain_object(&source) {
-        Some((arg_string(&get(&source, "type"), "payment_source.type")?, arg_string(&get(&source, "id"), "payment_source.id")?))
-    } else {
-        return Err(CheckoutError::invalid_input("payment_source must be an object { type, id } naming the source to save."));
-    };
-    let metadata = get(input, "metadata");
-    Ok(CustomerPaymentSourceInput {
-        customer_id: arg_string(&get(input, "customer_id"), "customer_id")?,
-        payment_source,
-        payment_method_id: optional(get(input, "payment_method_id"), "payment_method_id")?,
-        customer_token: optional(get(input, "customer_token"), "customer_token")?,
-        payment_source_token: optional(get(input, "payment_source_token"), "payment_source_token")?,
-        reference: optional(get(input, "reference"), "reference")?,
-        reference_origin: optional(get(input, "reference_origin"), "reference_origin")?,
-        metadata: if metadata.is_undefined() { None } else { Some(arg_object(&metadata, "metadata")?) },
-    })
 }
 
 /// Whether `value` is an error thrown or rejected by this module.

@@ -4,7 +4,7 @@
 
 use super::call::{Call, Step};
 use super::{unexpected, Action, Event, Fact, Finished, Flow};
-use crate::api::{self, CustomerPaymentSourceInput};
+use crate::api;
 use crate::error::{CheckoutError, ErrorKind};
 use crate::json::Json;
 use crate::jsonapi::Document;
@@ -93,7 +93,7 @@ impl Single {
     }
 
     /// `createCustomerPaymentSource(input)`.
-    pub fn customer_payment_source(input: &CustomerPaymentSourceInput, refreshable: bool) -> Result<Single, CheckoutError> {
+    pub fn customer_payment_source(input: &Json, refreshable: bool) -> Result<Single, CheckoutError> {
         let decode: Decode = |doc, _| api::decode_customer_payment_source(doc).map(Finished::value);
         Ok(Single::new(api::create_customer_payment_source_request(input)?, "", refreshable, decode))
     }

@@ -3,7 +3,7 @@
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
@@ -16,46 +16,16 @@ pub fn json_to_js(value: &Json) -> JsValue {
     js_sys::JSON::parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
-/// `JSON.parse` of a server answer, copied into the core's [`Json`] (the
-/// `.wasm` carries no parser). What `JSON.parse` returns is plain data (no
-/// getters, no Proxies), so reading it runs no foreign code; the copy refuses
-/// nesting past [`MAX_DEPTH`] (the parse itself is bounded by the body's size
-/// limit in `http`) and numbers JavaScript cannot hold (`1e400`).
+/// `JSON.parse` of a server answer, copied into the core's [`Json`] by the
+/// same reader as the page's values (the `.wasm` carries no parser): nesting
+/// past [`MAX_DEPTH`] and numbers JavaScript cannot hold (`1e400`) are
+/// refused; the parse itself is bounded by the body's size limit in `http`.
 pub fn parse_json(text: &str) -> Result<Json, ParseError> {
     let value = js_sys::JSON::parse(text).map_err(|_| ParseError::Invalid(0))?;
-    copy_parsed(&value, 0)
-}
-
-fn copy_parsed(value: &JsValue, depth: usize) -> Result<Json, ParseError> {
-    if depth > MAX_DEPTH {
-        return Err(ParseError::TooDeep);
-    }
-    if let Some(s) = value.as_string() {
-        return Ok(Json::String(s));
-    }
-    if let Some(b) = value.as_bool() {
-        return Ok(Json::Bool(b));
-    }
-    if let Some(n) = value.as_f64() {
-        return number_text(n).map(Json::Number).ok_or(ParseError::Invalid(0));
-    }
-    if let Some(list) = value.dyn_ref::<Array>() {
-        return list.iter().map(|item| copy_parsed(&item, depth + 1)).collect::<Result<_, _>>().map(Json::Array);
-    }
-    if !value.is_object() {
-        return Ok(Json::Null);
-    }
-    let mut pairs = Vec::new();
-    for key in object_keys(value).map_err(|_| ParseError::Invalid(0))?.iter() {
-        let item = Reflect::get(value, &key).unwrap_or(JsValue::NULL);
-        pairs.push((key.as_string().unwrap_or_default(), copy_parsed(&item, depth + 1)?));
-    }
-    Ok(Json::Object(pairs))
-}
-
-/// A finite number's JSON text (JavaScript's shortest round-trip form).
-fn number_text(n: f64) -> Option<String> {
-    n.is_finite().then(|| js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default())
+    copy(&value, &mut String::new(), 0).map_err(|why| match why {
+        NotData::TooDeep => ParseError::TooDeep,
+        _ => ParseError::Invalid(0),
+    })
 }
 
 // The page's values may be Proxies whose traps throw, or revoked Proxies:
@@ -81,13 +51,39 @@ pub fn copy_object(given: &JsValue, what: &str) -> Result<js_sys::Object, Checko
     object_assign(&copy, given).map(|_| copy).map_err(|_| not_json(what, "could not be read (a getter or Proxy trap threw)"))
 }
 
+/// Why a value is not JSON data.
+enum NotData {
+    TooDeep,
+    NotFinite,
+    TooLong,
+    Unreadable,
+    Other,
+}
+
 /// Reads caller data (attributes, metadata) as JSON: plain objects, arrays,
 /// strings, finite numbers, booleans and null. `undefined` properties are
 /// dropped, as `JSON.stringify` does; anything else is refused with the path
 /// of the offending value.
 pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, CheckoutError> {
+    copy(value, path, depth).map_err(|why| {
+        not_json(
+            path,
+            match why {
+                NotData::TooDeep => "nests too deeply",
+                NotData::NotFinite => "is not a finite number",
+                NotData::TooLong => "has more than 100000 items",
+                NotData::Unreadable => "could not be read (a getter or Proxy trap threw)",
+                NotData::Other => "is not JSON data (use plain objects, arrays, strings, numbers, booleans or null)",
+            },
+        )
+    })
+}
+
+/// The one reader of JavaScript values into [`Json`]; on failure `path`
+/// names the offending value.
+fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotData> {
     if depth > MAX_DEPTH {
-        return Err(not_json(path, "nests too deeply"));
+        return Err(NotData::TooDeep);
     }
     if value.is_null() {
         return Ok(Json::Null);
@@ -99,14 +95,13 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
         return Ok(Json::String(s));
     }
     if let Some(n) = value.as_f64() {
-        return number_text(n).map(Json::Number).ok_or_else(|| not_json(path, "is not a finite number"));
+        return number_text(n).map(Json::Number).ok_or(NotData::NotFinite);
     }
-    let unreadable = |path: &str| not_json(path, "could not be read (a getter or Proxy trap threw)");
-    if array_is_array(value).map_err(|_| unreadable(path))? {
-        let length = Reflect::get(value, &"length".into()).map_err(|_| unreadable(path))?.as_f64().unwrap_or(0.0);
+    if array_is_array(value).map_err(|_| NotData::Unreadable)? {
+        let length = Reflect::get(value, &"length".into()).map_err(|_| NotData::Unreadable)?.as_f64().unwrap_or(0.0);
         // Bounded: no page can make this loop run long.
         if length > 100_000.0 {
-            return Err(not_json(path, "has more than 100000 items"));
+            return Err(NotData::TooLong);
         }
         let length = length as u32;
         let mut items = Vec::with_capacity(length as usize);
@@ -115,28 +110,33 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
             path.push('[');
             push_index(path, i as usize);
             path.push(']');
-            let item = Reflect::get_u32(value, i).map_err(|_| unreadable(path))?;
-            items.push(js_to_json(&item, path, depth + 1)?);
+            let item = Reflect::get_u32(value, i).map_err(|_| NotData::Unreadable)?;
+            items.push(copy(&item, path, depth + 1)?);
             path.truncate(len);
         }
         return Ok(Json::Array(items));
     }
     if !is_plain_object(value) {
-        return Err(not_json(path, "is not JSON data (use plain objects, arrays, strings, numbers, booleans or null)"));
+        return Err(NotData::Other);
     }
     let mut pairs = Vec::new();
-    for key in object_keys(value).map_err(|_| unreadable(path))?.iter() {
+    for key in object_keys(value).map_err(|_| NotData::Unreadable)?.iter() {
         let name = key.as_string().unwrap_or_default();
         let len = path.len();
         path.push('.');
         path.push_str(&name);
-        let item = Reflect::get(value, &key).map_err(|_| unreadable(path))?;
+        let item = Reflect::get(value, &key).map_err(|_| NotData::Unreadable)?;
         if !item.is_undefined() {
-            pairs.push((name, js_to_json(&item, path, depth + 1)?));
+            pairs.push((name, copy(&item, path, depth + 1)?));
         }
         path.truncate(len);
     }
     Ok(Json::Object(pairs))
+}
+
+/// A finite number's JSON text (JavaScript's shortest round-trip form).
+fn number_text(n: f64) -> Option<String> {
+    n.is_finite().then(|| js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default())
 }
 
 /// An object literal or `Object.create(null)`; not a Date, Map, class

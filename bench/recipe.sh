@@ -28,6 +28,8 @@ step 3 "$NIGHTLY" "$NIGHTLY_FLAGS" "" target/recipe-nightly -Oz "${BUILD_STD[@]}
 step 4 "$NIGHTLY" "$NIGHTLY_FLAGS" "" target/recipe-nightly "$CONVERGE" "${BUILD_STD[@]}"
 step 5 "$NIGHTLY" "$RELEASE_RUSTFLAGS" "" target/release-wasm "$CONVERGE" "${BUILD_STD[@]}"
 # Step 5 stripped the target features section: name the features rustc enables.
-cp -r "$OUT/5" "$OUT/6" && node scripts/short-names.mjs "$OUT/6" --enable-bulk-memory --enable-bulk-memory-opt \
-  --enable-sign-ext --enable-mutable-globals --enable-nontrapping-float-to-int --enable-multivalue
+FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext --enable-mutable-globals
+  --enable-nontrapping-float-to-int --enable-multivalue)
+cp -r "$OUT/5" "$OUT/6" && node scripts/short-names.mjs "$OUT/6" "${FEATURES[@]}"
+node_modules/.bin/wasm-opt "${FEATURES[@]}" -Oz --converge "$OUT/6/cl_checkout_bg.wasm" -o "$OUT/6/cl_checkout_bg.wasm"
 mkdir -p "$OUT/7" && cp pkg/cl_checkout_bg.wasm pkg/cl_checkout.js "$OUT/7/"

@@ -5,7 +5,8 @@
 // --minify-imports-and-exports-and-modules renames them in the .wasm and prints
 // the mapping; this script applies that mapping to the glue.
 //
-// usage: node scripts/short-names.mjs <dir with cl_checkout_bg.wasm + cl_checkout.js> [wasm-opt feature flags]
+// usage: node scripts/short-names.mjs <dir with cl_checkout_bg.wasm + cl_checkout.js> [--name=<crate, for another
+// module's <name>_bg.wasm + <name>.js>] [wasm-opt feature flags]
 // (the features are read from the .wasm's target features section unless given)
 // Runs on the unminified glue, before esbuild; fails loudly when the glue has
 // a name the mapping does not cover (a wasm-bindgen upgrade changed its shape).
@@ -13,9 +14,11 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-const [dir, ...features] = process.argv.slice(2);
-const wasmPath = join(dir, "cl_checkout_bg.wasm");
-const gluePath = join(dir, "cl_checkout.js");
+const [dir, ...rest] = process.argv.slice(2);
+const name = rest.find((a) => a.startsWith("--name="))?.slice("--name=".length) ?? "cl_checkout";
+const features = rest.filter((a) => !a.startsWith("--name="));
+const wasmPath = join(dir, `${name}_bg.wasm`);
+const gluePath = join(dir, `${name}.js`);
 const wasmOpt = new URL("../node_modules/.bin/wasm-opt", import.meta.url).pathname;
 
 const before = new WebAssembly.Module(readFileSync(wasmPath));

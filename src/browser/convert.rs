@@ -22,7 +22,7 @@ pub fn json_to_js(value: &Json) -> JsValue {
 /// refused; the parse itself is bounded by the body's size limit in `http`.
 pub fn parse_json(text: &str) -> Result<Json, ParseError> {
     let value = js_sys::JSON::parse(text).map_err(|_| ParseError::Invalid(0))?;
-    copy(&value, &mut String::new(), 0).map_err(|why| match why {
+    copy(&value, &mut String::new(), 0, &plain_prototype()).map_err(|why| match why {
         NotData::TooDeep => ParseError::TooDeep,
         _ => ParseError::Invalid(0),
     })
@@ -65,7 +65,7 @@ enum NotData {
 /// dropped, as `JSON.stringify` does; anything else is refused with the path
 /// of the offending value.
 pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, CheckoutError> {
-    copy(value, path, depth).map_err(|why| {
+    copy(value, path, depth, &plain_prototype()).map_err(|why| {
         not_json(
             path,
             match why {
@@ -80,19 +80,20 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
 }
 
 /// The one reader of JavaScript values into [`Json`]; on failure `path`
-/// names the offending value.
-fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotData> {
+/// names the offending value. `plain` is `Object.prototype`, read once per
+/// value rather than once per object (a large answer has thousands).
+fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Result<Json, NotData> {
     if depth > MAX_DEPTH {
         return Err(NotData::TooDeep);
+    }
+    if let Some(s) = value.as_string() {
+        return Ok(Json::String(s));
     }
     if value.is_null() {
         return Ok(Json::Null);
     }
     if let Some(b) = value.as_bool() {
         return Ok(Json::Bool(b));
-    }
-    if let Some(s) = value.as_string() {
-        return Ok(Json::String(s));
     }
     if let Some(n) = value.as_f64() {
         return number_text(n).map(Json::Number).ok_or(NotData::NotFinite);
@@ -111,12 +112,17 @@ fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotDat
             push_index(path, i as usize);
             path.push(']');
             let item = Reflect::get_u32(value, i).map_err(|_| NotData::Unreadable)?;
-            items.push(copy(&item, path, depth + 1)?);
+            items.push(copy(&item, path, depth + 1, plain)?);
             path.truncate(len);
         }
         return Ok(Json::Array(items));
     }
-    if !is_plain_object(value) {
+    // A plain object (not an array: checked above): an object literal or `Object.create(null)`.
+    if !value.is_object() || value.is_function() {
+        return Err(NotData::Other);
+    }
+    let proto = prototype_of(value).map_err(|_| NotData::Unreadable)?;
+    if !(proto.is_null() || proto == *plain) {
         return Err(NotData::Other);
     }
     let mut pairs = Vec::new();
@@ -127,7 +133,7 @@ fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotDat
         path.push_str(&name);
         let item = Reflect::get(value, &key).map_err(|_| NotData::Unreadable)?;
         if !item.is_undefined() {
-            pairs.push((name, copy(&item, path, depth + 1)?));
+            pairs.push((name, copy(&item, path, depth + 1, plain)?));
         }
         path.truncate(len);
     }
@@ -145,10 +151,15 @@ pub fn is_plain_object(value: &JsValue) -> bool {
     if !value.is_object() || value.is_function() || array_is_array(value).unwrap_or(true) {
         return false;
     }
-    match (prototype_of(value), prototype_of(&js_sys::Object::new().into())) {
-        (Ok(proto), Ok(plain)) => proto.is_null() || proto == plain,
+    match prototype_of(value) {
+        Ok(proto) => proto.is_null() || proto == plain_prototype(),
         _ => false,
     }
+}
+
+/// `Object.prototype` (of this realm).
+fn plain_prototype() -> JsValue {
+    prototype_of(&js_sys::Object::new()).unwrap_or(JsValue::NULL)
 }
 
 fn push_index(out: &mut String, i: usize) {

@@ -117,12 +117,7 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
         }
         return Ok(Json::Array(items));
     }
-    // A plain object (not an array: checked above): an object literal or `Object.create(null)`.
-    if !value.is_object() || value.is_function() {
-        return Err(NotData::Other);
-    }
-    let proto = prototype_of(value).map_err(|_| NotData::Unreadable)?;
-    if !(proto.is_null() || proto == *plain) {
+    if !is_plain_non_array(value, plain).map_err(|_| NotData::Unreadable)? {
         return Err(NotData::Other);
     }
     let mut pairs = Vec::new();
@@ -148,13 +143,17 @@ fn number_text(n: f64) -> Option<String> {
 /// An object literal or `Object.create(null)`; not a Date, Map, class
 /// instance… (nor a Proxy whose traps throw: false, never a throw).
 pub fn is_plain_object(value: &JsValue) -> bool {
-    if !value.is_object() || value.is_function() || array_is_array(value).unwrap_or(true) {
-        return false;
+    !array_is_array(value).unwrap_or(true) && is_plain_non_array(value, &plain_prototype()).unwrap_or(false)
+}
+
+/// Whether `value`, known not to be an array, is an object literal or
+/// `Object.create(null)` (`plain`: `Object.prototype`); an error when reading
+/// its prototype threw (a Proxy trap).
+fn is_plain_non_array(value: &JsValue, plain: &JsValue) -> Result<bool, JsValue> {
+    if !value.is_object() || value.is_function() {
+        return Ok(false);
     }
-    match prototype_of(value) {
-        Ok(proto) => proto.is_null() || proto == plain_prototype(),
-        _ => false,
-    }
+    prototype_of(value).map(|proto| proto.is_null() || proto == *plain)
 }
 
 /// `Object.prototype` (of this realm).

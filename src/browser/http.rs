@@ -1,9 +1,8 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{Function, JsString, Promise, Reflect};
+use js_sys::{JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, RequestInit, Response};
 
 use crate::error::{CheckoutError, ErrorKind};
@@ -22,25 +21,17 @@ extern "C" {
     /// throws; that becomes a clear error instead of a bare ReferenceError.
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: i32) -> JsValue;
 }
 
-pub async fn sleep(ms: u32) {
-    let p = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, ms.min(i32::MAX as u32) as i32);
-    });
-    let _ = JsFuture::from(p).await;
-}
-
-/// Sends the request; `signal` (the caller's) and the timeout both stop it.
-pub async fn send(
+/// Starts sending the request: the Promise of its Response. `signal` (the
+/// caller's) and the timeout both stop it, and reading its body.
+pub fn send(
     base: &BaseUrl,
     req: &ApiRequest,
     token: &str,
     timeout_ms: u32,
     signal: Option<&AbortSignal>,
-) -> Result<Answer, CheckoutError> {
+) -> Result<Promise, CheckoutError> {
     let headers = Headers::new().map_err(|_| unavailable())?;
     for (name, value) in req.headers() {
         let _ = headers.set(name, value);
@@ -55,29 +46,28 @@ pub async fn send(
     if let Some(body) = &req.body {
         init.set_body(&JsValue::from_str(body));
     }
-    // One signal covers the request and reading its body.
     if let Some(both) = stop_signal(timeout_ms, signal) {
         init.set_signal(Some(&both));
     }
+    global_fetch(&req.url(base), &init).map_err(|_| unavailable())
+}
 
-    let url = req.url(base);
-    let sent = global_fetch(&url, &init).map_err(|_| unavailable())?;
-    let response: Response = match JsFuture::from(sent).await {
-        Ok(r) => r.unchecked_into(),
-        Err(e) => return Err(failed(&e, req, "could not be sent")),
-    };
-    let status = response.status();
+/// A Response's status and wait hints, and the Promise of its text (`None`
+/// when the body cannot be read).
+pub fn head(response: &JsValue) -> (u16, WaitHints, Option<Promise>) {
+    let response: &Response = response.unchecked_ref();
     let headers = response.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let hints = WaitHints {
         retry_after: header("Retry-After"),
         ratelimit_interval: header("X-Ratelimit-Interval").filter(|_| header("X-Ratelimit-Remaining").as_deref() == Some("0")),
     };
-    let text = match response.text() {
-        Ok(p) => JsFuture::from(p).await.map_err(|e| failed(&e, req, "was cut off while its answer was read"))?,
-        Err(e) => return Err(failed(&e, req, "gave an unreadable answer")),
-    };
-    let text: JsString = text.unchecked_into();
+    (response.status(), hints, response.text().ok())
+}
+
+/// The answer, once its text is read; a body past the size limit is refused.
+pub fn answer(status: u16, hints: WaitHints, text: &JsValue) -> Result<Answer, CheckoutError> {
+    let text: &JsString = text.unchecked_ref();
     if text.length() > MAX_BODY_CHARS {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
@@ -87,7 +77,7 @@ pub async fn send(
 /// `AbortSignal.any([AbortSignal.timeout(ms), caller])` where the browser has
 /// both; without `any` (Safari before 17.4, Chrome before 116, Firefox
 /// before 124) the timeout alone, and the caller's abort is honoured between
-/// requests (`Inner::drive` checks it); never a call into a missing function.
+/// requests (`run::Run::next` checks it); never a call into a missing function.
 fn stop_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<AbortSignal> {
     let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).unwrap_or(JsValue::UNDEFINED);
     let has = |name: &str| ctor.is_function() && Reflect::has(&ctor, &name.into()).unwrap_or(false);
@@ -117,7 +107,7 @@ pub fn aborted(req: &ApiRequest) -> CheckoutError {
 const ABORTED: (ErrorKind, &str) = (ErrorKind::Aborted, ": the caller's AbortSignal stopped it.");
 
 /// Classifies a rejected fetch: the timeout signal, the caller's signal, or the network.
-fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
+pub fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
     let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
     let cause = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),

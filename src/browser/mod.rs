@@ -1,12 +1,13 @@
 //! The browser edge: the exported `Checkout` class. Each method reads its
 //! JavaScript arguments into a flow of the core (`crate::flow`), runs it on
-//! the one executor (`Inner::drive`), and converts the result back. Nothing
+//! the one executor (`run::spawn`), and converts the result back. Nothing
 //! here decides what a request looks like or what an answer means.
 
 mod convert;
 #[cfg(feature = "gateways")]
 mod gateways;
 mod http;
+mod run;
 mod stripe;
 
 use std::cell::RefCell;
@@ -14,16 +15,16 @@ use std::rc::Rc;
 
 use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
 use web_sys::AbortSignal;
 
 use crate::api;
 use crate::error::CheckoutError;
-use crate::flow::{self, Action, Create, Event, Fact, Finished, Flow, Place, Single};
+use crate::flow::{Create, Fact, Flow, Place, Single};
 use crate::json::Json;
 use crate::validate::{BaseUrl, SourceType};
 pub(crate) use convert::parse_json;
-use convert::{error_to_js, is_plain_object, js_to_json, json_to_js};
+use convert::{error_to_js, is_plain_object, js_to_json};
+use run::{spawn, Finish};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
@@ -244,103 +245,10 @@ impl Checkout {
     }
 }
 
-/// What becomes of a finished flow's result.
-enum Finish {
-    /// Its value, to JavaScript.
-    Value,
-    /// The same, and the in-flight create of this order is dropped, so a later click creates anew.
-    Forget(String),
-    /// A Stripe outcome; a mounted payment keeps a success.
-    Stripe(Option<Rc<stripe::PaymentState>>),
-    /// Another gateway's outcome.
-    #[cfg(feature = "gateways")]
-    Gateway,
-}
-
-/// Runs `flow` on the one executor as a Promise: every method and the Stripe
-/// handoff share this single future type (one state machine in the `.wasm`).
-fn spawn(
-    inner: Rc<Inner>,
-    flow: Result<Box<dyn Flow>, CheckoutError>,
-    driver: Option<stripe::Driver>,
-    finish: Finish,
-) -> Promise {
-    future_to_promise(async move {
-        let result = match flow {
-            Ok(mut flow) => inner.drive(&mut *flow, driver.as_ref()).await,
-            Err(e) => Err(e),
-        };
-        let value = match finish {
-            Finish::Value => result.map(|f| json_to_js(&f.value)),
-            Finish::Forget(order) => {
-                inner.creating.remove(&order);
-                result.map(|f| json_to_js(&f.value))
-            }
-            Finish::Stripe(state) => {
-                let outcome = result.map(stripe::outcome);
-                if let Some(state) = state {
-                    state.settled(&outcome);
-                }
-                outcome
-            }
-            #[cfg(feature = "gateways")]
-            Finish::Gateway => result.map(gateways::outcome),
-        };
-        value.map_err(error_to_js)
-    })
-}
-
 impl Inner {
     /// Whether an expired token can be renewed (the page gave a function).
     fn refreshable(&self) -> bool {
         matches!(self.token, AccessToken::Provider(_))
-    }
-
-    /// The one executor: performs each action of `flow` (send, wait, call
-    /// Stripe.js) and reports what happened, until the flow is done. It
-    /// decides nothing; it remembers what the flow learned.
-    async fn drive(&self, flow: &mut dyn Flow, stripe: Option<&stripe::Driver>) -> Result<Finished, CheckoutError> {
-        let mut tokens: Vec<String> = Vec::new();
-        let mut action = flow.start();
-        loop {
-            let event = match action {
-                // Where AbortSignal.any is missing, fetch cannot see the caller's signal: check it here.
-                Action::Send(req) if self.aborted() => Event::Failed(http::aborted(&req)),
-                Action::Send(req) => match self.access_token().await {
-                    Ok(token) => {
-                        let sent = http::send(&self.base, &req, &token, self.timeout_ms, self.signal.as_ref()).await;
-                        if !tokens.contains(&token) {
-                            tokens.push(token);
-                        }
-                        sent.map_or_else(Event::Failed, Event::Answer)
-                    }
-                    Err(e) => Event::Failed(e),
-                },
-                Action::Wait(ms) => {
-                    http::sleep(ms).await;
-                    Event::Waited
-                }
-                Action::Stripe(call) => match stripe {
-                    Some(driver) => driver.perform(call).await,
-                    None => Event::Failed(flow::unexpected()),
-                },
-                Action::Done(result) => {
-                    let scrub = |e: CheckoutError| tokens.iter().fold(e, |e, t| e.without_secret(t));
-                    let result = result.map(|mut finished| {
-                        if let Some(Some(Err(e))) = finished.paid.as_mut().map(|p| &mut p.wallet) {
-                            *e = scrub(e.clone());
-                        }
-                        finished
-                    });
-                    let result = result.map_err(scrub);
-                    if let Ok(finished) = &result {
-                        self.learn(&finished.facts);
-                    }
-                    return result;
-                }
-            };
-            action = flow.handle(event);
-        }
     }
 
     fn learn(&self, facts: &[Fact]) {
@@ -361,23 +269,6 @@ impl Inner {
     /// Whether `text` contains the fixed access token.
     fn token_in(&self, text: &str) -> bool {
         matches!(&self.token, AccessToken::Fixed(t) if t.len() >= 8 && crate::text::find(text, t).is_some())
-    }
-
-    async fn access_token(&self) -> Result<String, CheckoutError> {
-        let provider = match &self.token {
-            AccessToken::Fixed(t) => return Ok(t.clone()),
-            AccessToken::Provider(f) => f,
-        };
-        let refused =
-            || CheckoutError::invalid_input("The accessToken function threw or rejected: make it return a token string.");
-        let value = provider.call0(&JsValue::UNDEFINED).map_err(|_| refused())?;
-        let value = JsFuture::from(Promise::resolve(&value)).await.map_err(|_| refused())?;
-        match value.as_string() {
-            Some(t) if !t.is_empty() => Ok(t),
-            _ => Err(CheckoutError::invalid_input(
-                "The accessToken function did not give a non-empty string: make it return (or resolve to) the token.",
-            )),
-        }
     }
 }
 

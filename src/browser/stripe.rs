@@ -6,12 +6,11 @@ use std::rc::Rc;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 use super::convert::{copy_object, error_to_js, is_plain_object, json_to_js, wallet_to_js};
 use super::{get, location_href, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, StripeDetails};
-use crate::flow::{Event, Finished, Flow, Intent, Pay, StripeCall, StripeResult};
+use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::stripe::{read_return_url, valid_client_secret};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
@@ -56,12 +55,6 @@ fn call(obj: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, Checkout
         m.push_str("(): check the Stripe integration (mount target, keys, Elements options).");
         CheckoutError::new(crate::error::ErrorKind::Stripe, m)
     })
-}
-
-async fn settle(value: JsValue) -> Result<JsValue, CheckoutError> {
-    JsFuture::from(Promise::resolve(&value))
-        .await
-        .map_err(|_| CheckoutError::new(crate::error::ErrorKind::Stripe, "A Stripe.js call was rejected; try again."))
 }
 
 fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
@@ -197,24 +190,22 @@ pub(super) struct Driver {
 }
 
 impl Driver {
-    pub(super) async fn perform(&self, call: StripeCall) -> Event {
-        let called = match call {
+    /// Calls Stripe.js; what it returns (a Promise) is awaited by the executor.
+    pub(super) fn call(&self, call: StripeCall) -> Result<JsValue, CheckoutError> {
+        match call {
             StripeCall::Confirm => self::call(&self.stripe, "confirmPayment", std::slice::from_ref(&self.confirm)),
             StripeCall::Retrieve => self::call(&self.stripe, "retrievePaymentIntent", &[self.client_secret.as_str().into()]),
-        };
-        let result = match called {
-            Ok(promise) => settle(promise).await,
-            Err(e) => Err(e),
-        };
-        match result {
-            Ok(result) => Event::Stripe(read_result(&result)),
-            Err(e) => Event::Failed(e),
         }
     }
 }
 
+/// A Stripe.js call's Promise rejected (Stripe.js resolves `{ error }` for payment failures).
+pub(super) fn rejected() -> CheckoutError {
+    CheckoutError::new(crate::error::ErrorKind::Stripe, "A Stripe.js call was rejected; try again.")
+}
+
 /// `{ error }` / `{ paymentIntent }` as the core reads them.
-fn read_result(result: &JsValue) -> StripeResult {
+pub(super) fn read_result(result: &JsValue) -> StripeResult {
     let error = get(result, "error");
     if error.is_object() {
         return StripeResult { error: Some(details_of(&error)), intent: read_intent(&get(&error, "payment_intent")) };

@@ -1,12 +1,13 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{JsString, Promise, Reflect};
+use js_sys::{JsString, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, Headers, RequestInit, Response};
+use web_sys::{AbortSignal, Response};
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::flow::Answer;
+use crate::json::Json;
 use crate::request::ApiRequest;
 use crate::retry::WaitHints;
 use crate::validate::BaseUrl;
@@ -15,12 +16,26 @@ use crate::validate::BaseUrl;
 /// answer comes near it; a runaway proxy or attacker might).
 const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
 
-#[wasm_bindgen]
+// `fetch` with the caller's signal and the timeout combined:
+// `AbortSignal.any([AbortSignal.timeout(ms), caller])` where the browser has
+// both; without `any` (Safari before 17.4, Chrome before 116, Firefox before
+// 124) the timeout alone, and the caller's abort is honoured between requests
+// (`run::Run::next` checks it); never a call into a missing function. Where
+// there is no `fetch` (server-side rendering) the call throws (`catch`): a
+// clear error instead of a bare ReferenceError.
+#[wasm_bindgen(
+    inline_js = "export function send(url,method,headers,body,ms,caller){const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return fetch(url,{method,headers:JSON.parse(headers),body,signal})}"
+)]
 extern "C" {
-    /// `catch`: where there is no `fetch` (server-side rendering), the call
-    /// throws; that becomes a clear error instead of a bare ReferenceError.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
+    #[wasm_bindgen(catch, js_name = send)]
+    fn fetch_with(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: Option<&str>,
+        timeout_ms: u32,
+        caller: Option<AbortSignal>,
+    ) -> Result<Promise, JsValue>;
 }
 
 /// Starts sending the request: the Promise of its Response. `signal` (the
@@ -32,24 +47,15 @@ pub fn send(
     timeout_ms: u32,
     signal: Option<&AbortSignal>,
 ) -> Result<Promise, CheckoutError> {
-    let headers = Headers::new().map_err(|_| unavailable())?;
+    let mut headers = Json::Object(Vec::new());
     for (name, value) in req.headers() {
-        let _ = headers.set(name, value);
+        headers.insert(name, Json::str(value));
     }
     let mut auth = String::from("Bearer ");
     auth.push_str(token);
-    let _ = headers.set("Authorization", &auth);
-
-    let init = RequestInit::new();
-    init.set_method(req.method.as_str());
-    init.set_headers(&headers);
-    if let Some(body) = &req.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    if let Some(both) = stop_signal(timeout_ms, signal) {
-        init.set_signal(Some(&both));
-    }
-    global_fetch(&req.url(base), &init).map_err(|_| unavailable())
+    headers.insert("Authorization", Json::String(auth));
+    let (url, method, headers) = (req.url(base), req.method.as_str(), headers.to_json_string());
+    fetch_with(&url, method, &headers, req.body.as_deref(), timeout_ms, signal.cloned()).map_err(|_| unavailable())
 }
 
 /// A Response's status and wait hints, and the Promise of its text (`None`
@@ -72,24 +78,6 @@ pub fn answer(status: u16, hints: WaitHints, text: &JsValue) -> Result<Answer, C
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     Ok(Answer { status, body: String::from(text), hints })
-}
-
-/// `AbortSignal.any([AbortSignal.timeout(ms), caller])` where the browser has
-/// both; without `any` (Safari before 17.4, Chrome before 116, Firefox
-/// before 124) the timeout alone, and the caller's abort is honoured between
-/// requests (`run::Run::next` checks it); never a call into a missing function.
-fn stop_signal(timeout_ms: u32, caller: Option<&AbortSignal>) -> Option<AbortSignal> {
-    let ctor = Reflect::get(&js_sys::global(), &"AbortSignal".into()).unwrap_or(JsValue::UNDEFINED);
-    let has = |name: &str| ctor.is_function() && Reflect::has(&ctor, &name.into()).unwrap_or(false);
-    let timeout = has("timeout").then(|| AbortSignal::timeout_with_u32(timeout_ms));
-    match (timeout, caller) {
-        (Some(t), Some(c)) if has("any") => {
-            let both: js_sys::Array = [JsValue::from(t), JsValue::from(c.clone())].into_iter().collect();
-            Some(AbortSignal::any(&both))
-        }
-        (Some(t), _) => Some(t),
-        (None, c) => c.cloned(),
-    }
 }
 
 fn unavailable() -> CheckoutError {

@@ -225,7 +225,7 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
             message.push_str(": ");
             message.push_str(text.trim_end_matches('.'));
         }
-    } else if body.trim().is_empty() {
+    } else if body.trim_ascii().is_empty() {
         message.push_str(" with an empty body");
     } else {
         message.push_str(" with a body that is not a JSON:API error document");
@@ -255,7 +255,7 @@ fn advice(status: u16, code: Option<&str>) -> &'static str {
 pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError> {
     json::parse(body).map_err(|e| {
         let what = match e {
-            _ if body.trim().is_empty() => "was empty",
+            _ if body.trim_ascii().is_empty() => "was empty",
             ParseError::TooDeep => "nests deeper than any JSON:API document should",
             // One message for both: the browser's JSON.parse cannot tell them apart.
             ParseError::Truncated | ParseError::Invalid(_) => "is cut off or not JSON",

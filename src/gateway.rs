@@ -9,6 +9,7 @@
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::json::Json;
+use crate::text;
 use crate::validate::{self, SourceType};
 
 /// What the page hands in once the gateway's browser library (or the page
@@ -154,9 +155,9 @@ impl GatewayStep {
 /// assert_eq!(read_return_url("https://shop.example/cancel?token=EC-1"), None);
 /// ```
 pub fn read_return_url(url: &str) -> Option<GatewayStep> {
-    let query = url.split('#').next()?.split_once('?')?.1;
-    for pair in query.split('&') {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+    let query = text::split_once(text::split(url, "#").next()?, "?")?.1;
+    for pair in text::split(query, "&") {
+        let (key, value) = text::split_once(pair, "=").unwrap_or((pair, ""));
         let value = value.to_string();
         if value.is_empty() || value.len() > 4096 {
             continue;

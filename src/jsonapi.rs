@@ -63,7 +63,7 @@ impl Document {
 
     fn index(&self) -> Index<'_> {
         let mut entries: Vec<_> = self.included.iter().filter_map(|r| Some((identity_of(r)?, r))).collect();
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Index(entries)
     }
 

@@ -41,7 +41,7 @@ pub fn wait_before_retry(attempt: u32, err: &CheckoutError, hints: &WaitHints) -
 }
 
 fn seconds(value: Option<&str>) -> Option<u32> {
-    value?.trim().parse().ok()
+    value?.trim_ascii().parse().ok()
 }
 
 #[cfg(test)]

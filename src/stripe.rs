@@ -3,6 +3,7 @@
 //! error reads. The browser edge only calls Stripe.js and follows these.
 
 use crate::error::{redact, CheckoutError, ErrorKind, StripeDetails};
+use crate::text;
 
 /// What to do with an order once its PaymentIntent has this status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,7 +28,7 @@ pub fn next_step(status: &str) -> Next {
 /// Checks a client secret's shape (`pi_…_secret_…`, word characters only).
 pub fn valid_client_secret(secret: &str) -> bool {
     let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    match crate::text::split_once(secret, "_secret_") {
+    match text::split_once(secret, "_secret_") {
         Some((intent, rest)) => intent.starts_with("pi_") && word(intent) && word(rest) && secret.len() <= 200,
         None => false,
     }
@@ -48,19 +49,19 @@ pub struct Return {
 
 /// `Ok(None)` when the URL is not a Stripe return.
 pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
-    let (before_fragment, fragment) = match url.split_once('#') {
+    let (before_fragment, fragment) = match text::split_once(url, "#") {
         Some((b, f)) => (b, Some(f)),
         None => (url, None),
     };
-    let Some((base, query)) = before_fragment.split_once('?') else {
+    let Some((base, query)) = text::split_once(before_fragment, "?") else {
         return Ok(None);
     };
     let mut secret = None;
     let mut kept: Vec<&str> = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+    for pair in text::split(query, "&").filter(|p| !p.is_empty()) {
+        let key = text::split_once(pair, "=").map_or(pair, |(k, _)| k);
         if key == "payment_intent_client_secret" {
-            secret = pair.split_once('=').map(|(_, v)| v);
+            secret = text::split_once(pair, "=").map(|(_, v)| v);
         }
         if !RETURN_PARAMS.contains(&key) {
             kept.push(pair);

@@ -184,7 +184,7 @@ impl Run {
         let scrub = |e: CheckoutError| self.tokens.iter().fold(e, |e, t| e.without_secret(t));
         let result = result.map_err(scrub).map(|mut finished| {
             if let Some(Some(Err(e))) = finished.paid.as_mut().map(|p| &mut p.wallet) {
-                *e = scrub(e.clone());
+                *e = scrub(std::mem::replace(e, flow::unexpected()));
             }
             finished
         });

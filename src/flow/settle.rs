@@ -67,14 +67,15 @@ impl Flow for PlaceThenSave {
     fn handle(&mut self, event: Event) -> Action {
         match &mut self.state {
             SettleState::Placing(place) => match place.handle(event) {
-                Action::Done(Ok(placed)) if self.save_to_wallet => {
-                    let req = api::save_to_wallet_request(&self.order_id);
-                    let kept = Box::new(placed.clone());
-                    match Call::begin(req, self.refreshable, &mut self.state, |call| SettleState::Saving(call, kept)) {
-                        Ok(first) => first,
-                        Err(e) => Self::done(placed, Some(Err(e))),
+                Action::Done(Ok(placed)) if self.save_to_wallet => match api::save_to_wallet_request(&self.order_id) {
+                    Ok(req) => {
+                        let call = Call::new(req, self.refreshable);
+                        let first = call.start();
+                        self.state = SettleState::Saving(call, Box::new(placed));
+                        first
                     }
-                }
+                    Err(e) => Self::done(placed, Some(Err(e))),
+                },
                 Action::Done(Ok(placed)) => Self::done(placed, None),
                 other => other,
             },
@@ -82,7 +83,7 @@ impl Flow for PlaceThenSave {
                 Step::Act(action) => action,
                 Step::Answered(answer) => {
                     let wallet = answer.and_then(|doc| api::decode_wallet(&doc)).map(Json::Array);
-                    Self::done((**placed).clone(), Some(wallet))
+                    Self::done(std::mem::replace(&mut **placed, Finished::value(Json::Null)), Some(wallet))
                 }
             },
         }

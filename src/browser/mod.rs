@@ -319,9 +319,19 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     })
 }
 
-/// The page's address (`location.href`), where there is one.
-pub(super) fn location_href() -> Option<String> {
-    get(&get(&js_sys::global(), "location"), "href").as_string()
+// The page's address and history, where there are any (not in a worker or
+// on a server): two lines of JavaScript instead of `js_sys::global()`'s
+// lookup machinery in the `.wasm`.
+#[wasm_bindgen(
+    inline_js = "export function href(){const l=globalThis.location;return l&&l.href}export function replaceUrl(u){const h=globalThis.history;h&&h.replaceState(h.state,'',u)}"
+)]
+extern "C" {
+    /// The page's address (`location.href`), where there is one.
+    #[wasm_bindgen(js_name = href)]
+    pub(super) fn location_href() -> Option<String>;
+    /// Puts `url` in the address bar without a navigation (`history.replaceState`).
+    #[wasm_bindgen(catch, js_name = replaceUrl)]
+    pub(super) fn replace_url(url: &str) -> Result<(), JsValue>;
 }
 
 /// A `url` argument of the resume methods: a string, or `undefined` for `current` (the page's address).

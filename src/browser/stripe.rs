@@ -8,7 +8,7 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{copy_object, error_to_js, is_plain_object, json_to_js, wallet_to_js};
-use super::{get, location_href, spawn, url_arg, Finish, Inner};
+use super::{get, location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::stripe::{read_return_url, valid_client_secret};
@@ -340,8 +340,7 @@ pub(super) fn resume(
     };
     if current.as_deref() == Some(url.as_str()) {
         // Take the secret out of the address bar (and so out of bookmarks and history).
-        let history = get(&js_sys::global(), "history");
-        let _ = call(&history, "replaceState", &[get(&history, "state"), "".into(), ret.clean_url.as_str().into()]);
+        let _ = replace_url(&ret.clean_url);
     }
     let intent = crate::text::split_once(&ret.client_secret, "_secret_").map_or("", |(intent, _)| intent);
     let pay = Pay::resume(&order_id, intent, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;

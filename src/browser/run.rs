@@ -21,10 +21,11 @@ use crate::retry::WaitHints;
 // `drive` awaits once before the first step, so a method's Promise is
 // returned (and remembered by the caller) before its flow can finish.
 // A step returns a Promise to await, an `Error` (the CheckoutError the
-// flow ended with) or the result; results are never either.
+// flow ended with) or the result; results are never either. `sleep` clamps
+// to setTimeout's largest delay (a longer one would fire at once).
 #[wasm_bindgen(
     inline_js = "export async function drive(next){for(let ok=!0,v;;){try{v=await v;ok=!0}catch(e){v=e;ok=!1}v=next(ok,v);if(v instanceof Error)throw v;if(!(v instanceof Promise))return v}}
-export function sleep(ms){return new Promise(r=>setTimeout(r,ms))}"
+export function sleep(ms){return new Promise(r=>setTimeout(r,Math.min(ms,2147483647)))}"
 )]
 extern "C" {
     fn drive(next: &JsValue) -> Promise;

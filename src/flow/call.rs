@@ -45,10 +45,18 @@ impl Call {
         state: &mut S,
         wrap: impl FnOnce(Call) -> S,
     ) -> Result<Action, CheckoutError> {
-        let call = Call::new(req?, refreshable);
+        Ok(Call::enter(req?, refreshable, state, wrap))
+    }
+
+    /// [`Call::begin`] with a request already built (the caller keeps what it
+    /// needs for a request that could not be). Inlined into each caller, as
+    /// `begin`'s body was before it was split out (46 B gzip less in the `.wasm`).
+    #[inline(always)]
+    pub fn enter<S>(req: ApiRequest, refreshable: bool, state: &mut S, wrap: impl FnOnce(Call) -> S) -> Action {
+        let call = Call::new(req, refreshable);
         let first = call.start();
         *state = wrap(call);
-        Ok(first)
+        first
     }
 
     /// Sends the request.

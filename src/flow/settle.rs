@@ -68,11 +68,9 @@ impl Flow for PlaceThenSave {
         match &mut self.state {
             SettleState::Placing(place) => match place.handle(event) {
                 Action::Done(Ok(placed)) if self.save_to_wallet => match api::save_to_wallet_request(&self.order_id) {
+                    // The placed order moves into the saving state (no copy); a request that cannot be built keeps it.
                     Ok(req) => {
-                        let call = Call::new(req, self.refreshable);
-                        let first = call.start();
-                        self.state = SettleState::Saving(call, Box::new(placed));
-                        first
+                        Call::enter(req, self.refreshable, &mut self.state, |call| SettleState::Saving(call, Box::new(placed)))
                     }
                     Err(e) => Self::done(placed, Some(Err(e))),
                 },

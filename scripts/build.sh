@@ -31,10 +31,13 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$2/cl_checkout_bg.wasm" -o "$2/cl_checkout_bg.wasm"
   # The raw exports' declarations describe names that no longer exist; the API is cl_checkout.d.ts.
   rm -f "$2/cl_checkout_bg.wasm.d.ts"
-  # The glue ships minified (exports keep their names; cl_checkout.d.ts documents them), with the
-  # executor's few lines of JavaScript (src/browser/run.rs) bundled in: one file, no extra request.
-  node_modules/.bin/esbuild "$2/cl_checkout.js" --bundle --minify --format=esm --log-level=warning --outfile="$2/cl_checkout.js" --allow-overwrite
-  rm -rf "$2/.gitignore" "$2/package.json" "$2/snippets"
+  # The glue ships minified (exports keep their names; cl_checkout.d.ts documents them), with
+  # Checkout's methods (src/browser/methods.js, the entry point) and the executor's few lines of
+  # JavaScript (src/browser/run.rs) bundled in: one file, no extra request.
+  cp src/browser/methods.js "$2/entry.js"
+  node_modules/.bin/esbuild "$2/entry.js" --bundle --minify --format=esm --log-level=warning \
+    --define:GATEWAYS="$([ -n "$1" ] && echo true || echo false)" --outfile="$2/cl_checkout.js" --allow-overwrite
+  rm -rf "$2/.gitignore" "$2/package.json" "$2/snippets" "$2/entry.js"
   for f in "$2/cl_checkout_bg.wasm" "$2/cl_checkout.js"; do
     printf '%-32s %7d B raw, %6d B gzip\n' "$f" "$(wc -c <"$f")" "$(gzip -9 -c "$f" | wc -c)"
   done

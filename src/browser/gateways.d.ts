@@ -1,3 +1,18 @@
+/** The `gateways` entry point's two more methods of `Checkout`. */
+export interface Checkout {
+  /**
+   * Runs a gateway step (what the provider's library gave) for the order's payment source:
+   * placed, or an action / redirect / wait.
+   */
+  payWithGateway(orderId: string, step: GatewayStep, options?: GatewayPayOptions): Promise<GatewayOutcome>;
+  /**
+   * On the page a gateway sends the shopper back to (PayPal's `return_url`, Checkout.com's
+   * `success_url`/`failure_url`, Adyen's `returnUrl`): runs the step the URL carries. Resolves
+   * `null` when the URL carries none (not a return, or PayPal's cancel page).
+   */
+  resumeGateway(orderId: string, url?: string): Promise<GatewayOutcome | null>;
+}
+
 
 /** What a gateway's browser library needs, from `gatewayHandoff(source)`. URLs are checked (https, no credentials). */
 export type GatewayHandoff =

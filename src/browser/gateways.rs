@@ -17,17 +17,10 @@ use crate::validate::SourceType;
 #[wasm_bindgen(typescript_custom_section)]
 const GATEWAY_TYPES: &str = include_str!("gateways.d.ts");
 
-#[wasm_bindgen]
 impl Checkout {
     /// Runs a gateway step (what the provider's library gave) for the
     /// order's payment source: placed, or an action / redirect / wait.
-    #[wasm_bindgen(js_name = payWithGateway, unchecked_return_type = "Promise<GatewayOutcome>")]
-    pub fn pay_with_gateway(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "GatewayStep")] step: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "GatewayPayOptions")] options: JsValue,
-    ) -> js_sys::Promise {
+    pub fn pay_with_gateway(&self, order_id: JsValue, step: JsValue, options: JsValue) -> js_sys::Promise {
         let flow = (|| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let step = GatewayStep::read(&arg_object(&step, "step")?)?;
@@ -44,12 +37,7 @@ impl Checkout {
     /// `return_url`, Checkout.com's `success_url`/`failure_url`, Adyen's
     /// `returnUrl`): runs the step the URL carries. Resolves `null` when the
     /// URL carries none (not a return, or PayPal's cancel page).
-    #[wasm_bindgen(js_name = resumeGateway, unchecked_return_type = "Promise<GatewayOutcome | null>")]
-    pub fn resume_gateway(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "string")] order_id: JsValue,
-        #[wasm_bindgen(unchecked_optional_param_type = "string")] url: JsValue,
-    ) -> js_sys::Promise {
+    pub fn resume_gateway(&self, order_id: JsValue, url: JsValue) -> js_sys::Promise {
         // A bad order id is refused even on a page that is not a return (as resumeStripe does).
         let read = || -> Result<(String, String), CheckoutError> {
             let id = arg_string(&order_id, "order id")?;
@@ -72,7 +60,7 @@ impl Checkout {
 /// (`{ gateway, redirectUrl }`, `{ gateway, clientToken }`, …), its URLs
 /// checked. Throws a `CheckoutError` for a source without a gateway handoff.
 #[wasm_bindgen(js_name = gatewayHandoff, unchecked_return_type = "GatewayHandoff")]
-pub fn gateway_handoff(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> JsValue {
+pub fn gateway_handoff(source: &JsValue) -> JsValue {
     read_handoff(source).map(|h| json_to_js(&h)).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)))
 }
 

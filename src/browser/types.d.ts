@@ -14,6 +14,45 @@ export interface CheckoutOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A checkout session against one Commerce Layer organization: `new Checkout(options)`
+ * (the class's constructor and `free()`), and these methods. Each method that talks to the
+ * API resolves with its result or rejects with a `CheckoutError`.
+ */
+export interface Checkout {
+  /** The order's payment method, or `null` when none is selected. */
+  paymentMethod(orderId: string): Promise<PaymentMethod | null>;
+  /** Creates the payment source the order's payment method calls for. */
+  createPaymentSource(orderId: string, attributes?: PaymentSourceAttributes): Promise<PaymentSource>;
+  /** The order with its line items, payment method and payment source. */
+  order(orderId: string): Promise<Order>;
+  /** The payment methods the order may use. */
+  availablePaymentMethods(orderId: string): Promise<PaymentMethod[]>;
+  /** Sets the order's payment method; resolves with the order. */
+  selectPaymentMethod(orderId: string, paymentMethodId: string): Promise<Order>;
+  /** Saves the order's payment source to the customer's wallet; resolves with the wallet. */
+  saveToWallet(orderId: string): Promise<CustomerPaymentSource[]>;
+  /** The customer's saved payment sources. */
+  walletSources(orderId: string): Promise<CustomerPaymentSource[]>;
+  /** Pays the order with a saved source; resolves with the order. */
+  useWalletSource(orderId: string, customerPaymentSourceId: string): Promise<Order>;
+  /** Saves a payment source to a customer's wallet. */
+  createCustomerPaymentSource(input: CustomerPaymentSourceInput): Promise<CustomerPaymentSource>;
+  /** Places the order; resolves with the placed order. */
+  placeOrder(orderId: string): Promise<Order>;
+  /**
+   * Mounts Stripe's Payment Element for a `stripe_payments` source into `target` and returns
+   * the handle that confirms the payment. Throws a `CheckoutError` for bad arguments.
+   */
+  mountStripe(stripe: StripeLike, paymentSource: PaymentSource, target: string | HTMLElement, options?: MountStripeOptions): StripePayment;
+  /**
+   * On the page Stripe sends the shopper back to: checks the PaymentIntent named in the URL and
+   * places the order. Resolves `null` when the URL is not a Stripe return. Never confirms; never
+   * places twice.
+   */
+  resumeStripe(stripe: StripeLike, orderId: string, url?: string): Promise<StripeOutcome | null>;
+}
+
 /** The ten payment source types of the Commerce Layer API. */
 export type PaymentSourceType =
   | "adyen_payments"

@@ -35,8 +35,14 @@ test("SDK: stripe payment source, place, save to wallet, list, reuse, create cus
   assert.equal(placed.status, "placed");
   assert.equal(placed.payment_status, "authorized");
 
-  const saved = await cl.orders._save_payment_source_to_customer_wallet(first, { include: ["available_customer_payment_sources"] });
-  const card = saved.available_customer_payment_sources.find((c) => c.name === "XXXX-XXXX-XXXX-4242");
+  // The customer's wallet is shared with the suites running beside this one (their 4242 cards
+  // may be Checkout.com's): pick the Stripe one.
+  const saved = await cl.orders._save_payment_source_to_customer_wallet(first, {
+    include: ["available_customer_payment_sources.payment_source"],
+  });
+  const card = saved.available_customer_payment_sources.find(
+    (c) => c.name === "XXXX-XXXX-XXXX-4242" && c.payment_source?.type === "stripe_payments",
+  );
   assert.ok(card, "the card is in the wallet");
 
   const second = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments", customer: true })).id;

@@ -1,0 +1,33 @@
+// The package's entry point (scripts/build.sh bundles it with the glue
+// wasm-bindgen generates into one cl_checkout.js): the glue, and Checkout's
+// methods. The .wasm exports one method, `c(number, ...arguments)`
+// (Checkout::call in src/browser/mod.rs): one export and one argument shim
+// instead of one per method. A method's number is its place in this list;
+// types.d.ts declares them.
+import { Checkout } from "./cl_checkout.js";
+
+const methods = [
+  "paymentMethod",
+  "createPaymentSource",
+  "order",
+  "availablePaymentMethods",
+  "selectPaymentMethod",
+  "saveToWallet",
+  "walletSources",
+  "useWalletSource",
+  "createCustomerPaymentSource",
+  "placeOrder",
+  "mountStripe",
+  "resumeStripe",
+];
+// The `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
+if (GATEWAYS) methods.push("payWithGateway", "resumeGateway");
+
+methods.forEach((name, number) => {
+  Checkout.prototype[name] = function (a, b, c, d) {
+    return this.c(number, a, b, c, d);
+  };
+});
+
+export * from "./cl_checkout.js";
+export { default } from "./cl_checkout.js";

@@ -8,10 +8,11 @@
 /// and the limit keeps the recursive parser and converters off the stack's edge.
 pub const MAX_DEPTH: usize = 64;
 
-/// A JSON value.
-#[derive(Clone, Debug, PartialEq)]
+/// A JSON value (`Null` by default).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub enum Json {
     /// `null`.
+    #[default]
     Null,
     /// `true` or `false`.
     Bool(bool),

@@ -210,23 +210,28 @@ impl Flow for Create {
                     },
                     // No answer: the API may have made the source. Look before trying again.
                     Step::Answered(Err(e)) if matches!(e.kind, ErrorKind::Network | ErrorKind::Timeout) => {
-                        let lost = e.clone();
-                        let req = api::order_payment_source_request(&self.order_id);
-                        Call::begin(req, self.refreshable, &mut self.state, |call| CreateState::Recover(call, source_type, e))
-                            .unwrap_or(Action::Done(Err(lost)))
+                        match api::order_payment_source_request(&self.order_id) {
+                            Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| {
+                                CreateState::Recover(call, source_type, e)
+                            }),
+                            Err(_) => Action::Done(Err(e)),
+                        }
                     }
                     Step::Answered(Err(e)) => Action::Done(Err(e)),
                 }
             }
             CreateState::Recover(call, t, lost) => {
-                let (source_type, lost) = (*t, lost.clone());
+                let source_type = *t;
                 match call.handle(event) {
                     Step::Act(action) => action,
-                    Step::Answered(Ok(doc)) => match api::decode_order_payment_source(&doc, source_type) {
-                        Ok(Some(source)) if self.is_new(&source) => self.created(source, source_type),
-                        _ => Action::Done(Err(lost)),
-                    },
-                    Step::Answered(Err(_)) => Action::Done(Err(lost)),
+                    Step::Answered(answer) => {
+                        // The flow ends here: the lost create's error moves out (no copy).
+                        let lost = std::mem::replace(lost, unexpected());
+                        match answer.and_then(|doc| api::decode_order_payment_source(&doc, source_type)) {
+                            Ok(Some(source)) if self.is_new(&source) => self.created(source, source_type),
+                            _ => Action::Done(Err(lost)),
+                        }
+                    }
                 }
             }
         }
@@ -277,10 +282,6 @@ impl Place {
             _ => Action::Done(Ok(found)),
         }
     }
-
-    fn read(&mut self, then: impl FnOnce(Call) -> PlaceState) -> Result<Action, CheckoutError> {
-        Call::begin(api::order_request(&self.order_id), self.refreshable, &mut self.state, then)
-    }
 }
 
 fn is_placed(order: &Json) -> bool {
@@ -303,45 +304,43 @@ impl Flow for Place {
                     Ok(found) => self.settled(found),
                     Err(e) => Action::Done(Err(e)),
                 },
-                Step::Answered(Err(e)) if e.kind == ErrorKind::Api => {
-                    let refused = e.clone();
-                    self.read(|call| PlaceState::Rereading(call, refused)).unwrap_or(Action::Done(Err(e)))
-                }
+                // The refusal moves into the re-reading state (no copy).
+                Step::Answered(Err(e)) if e.kind == ErrorKind::Api => match api::order_request(&self.order_id) {
+                    Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| PlaceState::Rereading(call, e)),
+                    Err(_) => Action::Done(Err(e)),
+                },
                 Step::Answered(Err(e)) => Action::Done(Err(e)),
             },
-            PlaceState::Rereading(call, refused) => {
-                let refused = refused.clone();
-                match call.handle(event) {
-                    Step::Act(action) => action,
-                    Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
+            PlaceState::Rereading(call, refused) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(answer) => {
+                    // The flow ends here unless the order is placed: the refusal moves out (no copy).
+                    let refused = std::mem::replace(refused, unexpected());
+                    match answer.and_then(|doc| order(&doc, &self.order_id)) {
                         Ok(found) if is_placed(&found.value) => self.settled(found),
                         _ => Action::Done(Err(refused)),
-                    },
-                    Step::Answered(Err(_)) => Action::Done(Err(refused)),
-                }
-            }
-            PlaceState::Waiting(last) => {
-                let last = last.clone();
-                match event {
-                    Event::Waited => {
-                        let fallback = last.clone();
-                        self.read(|call| PlaceState::Polling(call, last)).unwrap_or(Action::Done(Ok(*fallback)))
                     }
-                    _ => Action::Done(Err(unexpected())),
                 }
-            }
-            PlaceState::Polling(call, last) => {
-                let last = last.clone();
-                match call.handle(event) {
-                    Step::Act(action) => action,
-                    Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
-                        Ok(found) => self.settled(found),
+            },
+            PlaceState::Waiting(last) => match event {
+                Event::Waited => {
+                    let last = std::mem::take(last);
+                    match api::order_request(&self.order_id) {
+                        Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| PlaceState::Polling(call, last)),
                         Err(_) => Action::Done(Ok(*last)),
-                    },
-                    // The order is placing: a failed look is no reason to fail the shopper.
-                    Step::Answered(Err(_)) => Action::Done(Ok(*last)),
+                    }
                 }
-            }
+                _ => Action::Done(Err(unexpected())),
+            },
+            PlaceState::Polling(call, last) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
+                    Ok(found) => self.settled(found),
+                    Err(_) => Action::Done(Ok(*std::mem::take(last))),
+                },
+                // The order is placing: a failed look is no reason to fail the shopper.
+                Step::Answered(Err(_)) => Action::Done(Ok(*std::mem::take(last))),
+            },
         }
     }
 }

@@ -133,7 +133,7 @@ pub struct Paid {
 }
 
 /// A flow's result.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Finished {
     /// The resource(s) to hand to JavaScript.
     pub value: Json,

@@ -140,8 +140,8 @@ impl Pay {
     /// The payment may still complete (still `processing` at the limit, a
     /// voucher to pay, a failed look at a `processing` intent): resolve as
     /// pending, never as "pay again".
-    fn pending(&self) -> Action {
-        let paid = Paid { intent: self.intent.clone(), pending: true, wallet: None };
+    fn pending(&mut self) -> Action {
+        let paid = Paid { intent: std::mem::take(&mut self.intent), pending: true, wallet: None };
         Action::Done(Ok(Finished { value: Json::Null, facts: Vec::new(), paid: Some(paid) }))
     }
 }
@@ -156,22 +156,19 @@ impl Flow for Pay {
 
     fn handle(&mut self, event: Event) -> Action {
         match (&mut self.state, event) {
-            (PayState::Verifying(call, intent), event) => {
-                let intent = intent.clone();
-                match call.handle(event) {
-                    Step::Act(action) => action,
-                    Step::Answered(answer) => match answer.and_then(|doc| api::decode_order_stripe_intent(&doc)) {
-                        Ok(Some(id)) if id == intent => {
-                            self.state = PayState::Asking;
-                            Action::Stripe(StripeCall::Retrieve)
-                        }
-                        Ok(_) => Action::Done(Err(CheckoutError::invalid_input(
-                            "The page URL's payment is not this order's: nothing was placed.",
-                        ))),
-                        Err(e) => Action::Done(Err(e)),
-                    },
-                }
-            }
+            (PayState::Verifying(call, intent), event) => match call.handle(event) {
+                Step::Act(action) => action,
+                Step::Answered(answer) => match answer.and_then(|doc| api::decode_order_stripe_intent(&doc)) {
+                    Ok(Some(id)) if id == *intent => {
+                        self.state = PayState::Asking;
+                        Action::Stripe(StripeCall::Retrieve)
+                    }
+                    Ok(_) => Action::Done(Err(CheckoutError::invalid_input(
+                        "The page URL's payment is not this order's: nothing was placed.",
+                    ))),
+                    Err(e) => Action::Done(Err(e)),
+                },
+            },
             (PayState::Checking(call), event) => match call.handle(event) {
                 Step::Act(action) => action,
                 Step::Answered(answer) => match answer.and_then(|doc| api::decode_mismatched_amounts(&doc)) {
@@ -192,25 +189,24 @@ impl Flow for Pay {
             (PayState::Placing(place), event) => match place.handle(event) {
                 Action::Done(Ok(mut placed)) => {
                     if let Some(paid) = placed.paid.as_mut() {
-                        paid.intent = self.intent.clone();
+                        paid.intent = std::mem::take(&mut self.intent);
                     }
                     Action::Done(Ok(placed))
                 }
+                // The refusal moves into the re-syncing state (no copy).
                 Action::Done(Err(e)) if mismatched(&e) && !self.resuming => {
-                    let refused = amount_changed(e.clone());
-                    let req = api::stripe_update_amount_request(&self.source_id);
-                    Call::begin(req, self.refreshable, &mut self.state, |call| PayState::Resyncing(call, e))
-                        .unwrap_or(Action::Done(Err(refused)))
+                    match api::stripe_update_amount_request(&self.source_id) {
+                        Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| PayState::Resyncing(call, e)),
+                        Err(_) => Action::Done(Err(amount_changed(e))),
+                    }
                 }
                 other => other,
             },
-            (PayState::Resyncing(call, refused), event) => {
-                let refused = refused.clone();
-                match call.handle(event) {
-                    Step::Act(action) => action,
-                    Step::Answered(_) => Action::Done(Err(amount_changed(refused))),
-                }
-            }
+            (PayState::Resyncing(call, refused), event) => match call.handle(event) {
+                Step::Act(action) => action,
+                // The flow ends: the refusal moves out (no copy).
+                Step::Answered(_) => Action::Done(Err(amount_changed(std::mem::replace(refused, unexpected())))),
+            },
             _ => Action::Done(Err(unexpected())),
         }
     }

@@ -130,7 +130,7 @@ impl Checkout {
 impl Checkout {
     /// The order's payment method, or `null` when none is selected.
     pub fn payment_method(&self, order_id: JsValue) -> Promise {
-        self.run(|me| Ok(Box::new(Single::payment_method(&arg_string(&order_id, "order id")?, me.refreshable())?)))
+        self.on_order(OnOrder::PaymentMethod, &order_id, &JsValue::UNDEFINED)
     }
 
     /// Creates the payment source the order's payment method calls for.
@@ -152,44 +152,33 @@ impl Checkout {
 
     /// The order with its line items, payment method and payment source.
     pub fn order(&self, order_id: JsValue) -> Promise {
-        self.run(|me| {
-            let order_id = arg_string(&order_id, "order id")?;
-            Ok(Box::new(Single::order(api::order_request(&order_id)?, &order_id, me.refreshable())))
-        })
+        self.on_order(OnOrder::Order, &order_id, &JsValue::UNDEFINED)
     }
 
     /// The payment methods the order may use.
     pub fn available_payment_methods(&self, order_id: JsValue) -> Promise {
-        self.run(|me| Ok(Box::new(Single::available_payment_methods(&arg_string(&order_id, "order id")?, me.refreshable())?)))
+        self.on_order(OnOrder::AvailablePaymentMethods, &order_id, &JsValue::UNDEFINED)
     }
 
     /// Sets the order's payment method; resolves with the order.
     pub fn select_payment_method(&self, order_id: JsValue, payment_method_id: JsValue) -> Promise {
-        self.run(|me| {
-            let order_id = arg_string(&order_id, "order id")?;
-            let pm = arg_string(&payment_method_id, "payment method id")?;
-            Ok(Box::new(Single::order(api::select_payment_method_request(&order_id, &pm)?, &order_id, me.refreshable())))
-        })
+        self.on_order(OnOrder::SelectPaymentMethod, &order_id, &payment_method_id)
     }
 
     /// Saves the order's payment source to the customer's wallet; resolves
     /// with the wallet.
     pub fn save_to_wallet(&self, order_id: JsValue) -> Promise {
-        self.run(|me| Ok(Box::new(Single::save_to_wallet(&arg_string(&order_id, "order id")?, me.refreshable())?)))
+        self.on_order(OnOrder::SaveToWallet, &order_id, &JsValue::UNDEFINED)
     }
 
     /// The customer's saved payment sources.
     pub fn wallet_sources(&self, order_id: JsValue) -> Promise {
-        self.run(|me| Ok(Box::new(Single::wallet_sources(&arg_string(&order_id, "order id")?, me.refreshable())?)))
+        self.on_order(OnOrder::WalletSources, &order_id, &JsValue::UNDEFINED)
     }
 
     /// Pays the order with a saved source; resolves with the order.
     pub fn use_wallet_source(&self, order_id: JsValue, customer_payment_source_id: JsValue) -> Promise {
-        self.run(|me| {
-            let order_id = arg_string(&order_id, "order id")?;
-            let cps = arg_string(&customer_payment_source_id, "customer payment source id")?;
-            Ok(Box::new(Single::order(api::use_wallet_source_request(&order_id, &cps)?, &order_id, me.refreshable())))
-        })
+        self.on_order(OnOrder::UseWalletSource, &order_id, &customer_payment_source_id)
     }
 
     /// Saves a payment source to a customer's wallet.
@@ -203,7 +192,7 @@ impl Checkout {
 
     /// Places the order; resolves with the placed order.
     pub fn place_order(&self, order_id: JsValue) -> Promise {
-        self.run(|me| Ok(Box::new(Place::new(&arg_string(&order_id, "order id")?, me.refreshable())?)))
+        self.on_order(OnOrder::PlaceOrder, &order_id, &JsValue::UNDEFINED)
     }
 
     /// Mounts Stripe's Payment Element for a `stripe_payments` source into
@@ -234,7 +223,47 @@ impl Checkout {
     }
 }
 
+/// The methods that are one flow on one order, read by one path
+/// (`Checkout::on_order`) rather than one copy per method in the `.wasm`.
+#[derive(Clone, Copy)]
+enum OnOrder {
+    PaymentMethod,
+    Order,
+    AvailablePaymentMethods,
+    SelectPaymentMethod,
+    SaveToWallet,
+    WalletSources,
+    UseWalletSource,
+    PlaceOrder,
+}
+
 impl Checkout {
+    /// Runs the flow `what` calls for on the order `order_id`; `other` is
+    /// the second id of `selectPaymentMethod` and `useWalletSource`.
+    fn on_order(&self, what: OnOrder, order_id: &JsValue, other: &JsValue) -> Promise {
+        self.run(|me| {
+            let order_id = arg_string(order_id, "order id")?;
+            let refreshable = me.refreshable();
+            let single = match what {
+                OnOrder::PaymentMethod => Single::payment_method(&order_id, refreshable)?,
+                OnOrder::Order => Single::order(api::order_request(&order_id)?, &order_id, refreshable),
+                OnOrder::AvailablePaymentMethods => Single::available_payment_methods(&order_id, refreshable)?,
+                OnOrder::SelectPaymentMethod => {
+                    let req = api::select_payment_method_request(&order_id, &arg_string(other, "payment method id")?)?;
+                    Single::order(req, &order_id, refreshable)
+                }
+                OnOrder::SaveToWallet => Single::save_to_wallet(&order_id, refreshable)?,
+                OnOrder::WalletSources => Single::wallet_sources(&order_id, refreshable)?,
+                OnOrder::UseWalletSource => {
+                    let req = api::use_wallet_source_request(&order_id, &arg_string(other, "customer payment source id")?)?;
+                    Single::order(req, &order_id, refreshable)
+                }
+                OnOrder::PlaceOrder => return Ok(Box::new(Place::new(&order_id, refreshable)?)),
+            };
+            Ok(Box::new(single))
+        })
+    }
+
     /// Runs the flow `make` builds (from the arguments, synchronously) on the
     /// one executor; resolves with its value, rejects with a `CheckoutError`.
     fn run(&self, make: impl FnOnce(&Inner) -> Result<Box<dyn Flow>, CheckoutError>) -> Promise {

@@ -48,4 +48,4 @@ mod browser;
 static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 #[cfg(target_arch = "wasm32")]
-pub use browser::{is_checkout_error, Checkout};
+pub use browser::Checkout;

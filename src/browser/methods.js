@@ -29,5 +29,10 @@ methods.forEach((name, number) => {
   };
 });
 
+/** Whether `value` is an error thrown or rejected by this module (types.d.ts declares it). */
+export function isCheckoutError(value) {
+  return value instanceof Error && value.name === "CheckoutError" && typeof value.kind === "string";
+}
+
 export * from "./cl_checkout.js";
 export { default } from "./cl_checkout.js";

@@ -395,10 +395,3 @@ fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
     js_to_json(value, &mut String::from(what), 0)
 }
 
-/// Whether `value` is an error thrown or rejected by this module.
-#[wasm_bindgen(js_name = isCheckoutError, skip_typescript)]
-pub fn is_checkout_error(value: &JsValue) -> bool {
-    value.is_instance_of::<js_sys::Error>()
-        && get(value, "name").as_string().as_deref() == Some("CheckoutError")
-        && get(value, "kind").is_string()
-}

@@ -40,15 +40,6 @@ extern "C" {
     fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
     #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
     fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = assign, catch)]
-    fn object_assign(target: &JsValue, source: &JsValue) -> Result<JsValue, JsValue>;
-}
-
-/// A shallow copy of the page's options object (`{ ...given }`), or what
-/// `what` is when reading it threw.
-pub fn copy_object(given: &JsValue, what: &str) -> Result<js_sys::Object, CheckoutError> {
-    let copy = js_sys::Object::new();
-    object_assign(&copy, given).map(|_| copy).map_err(|_| not_json(what, "could not be read (a getter or Proxy trap threw)"))
 }
 
 /// Why a value is not JSON data.
@@ -188,12 +179,16 @@ pub fn error_to_js(e: CheckoutError) -> JsValue {
     err.into()
 }
 
-/// A payment's wallet result as the outcome's `wallet` and `walletError`:
-/// the list, or the error beside a placed order, or neither (`null`, `null`).
-pub fn wallet_to_js(wallet: Option<Result<Json, CheckoutError>>) -> (JsValue, JsValue) {
-    match wallet {
+/// A payment's outcome with its wallet result set as `wallet` and
+/// `walletError`: the list, or the error beside a placed order, or neither
+/// (`null`, `null`).
+pub fn with_wallet(outcome: JsValue, wallet: Option<Result<Json, CheckoutError>>) -> JsValue {
+    let (wallet, wallet_error) = match wallet {
         Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
         Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
         None => (JsValue::NULL, JsValue::NULL),
-    }
+    };
+    let _ = Reflect::set(&outcome, &"wallet".into(), &wallet);
+    let _ = Reflect::set(&outcome, &"walletError".into(), &wallet_error);
+    outcome
 }

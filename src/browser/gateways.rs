@@ -6,7 +6,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, wallet_to_js};
+use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, with_wallet};
 use super::{arg_object, arg_string, get, location_href, spawn, url_arg, Checkout, Finish};
 use crate::error::CheckoutError;
 use crate::flow::{Authorize, Finished, Flow};
@@ -74,9 +74,5 @@ fn read_handoff(source: &JsValue) -> Result<Json, CheckoutError> {
 
 /// The outcome object: `{ status, order, action?, url?, wallet, walletError }`.
 pub(super) fn outcome(finished: Finished) -> JsValue {
-    let value = json_to_js(&finished.value);
-    let (wallet, wallet_error) = wallet_to_js(finished.paid.and_then(|p| p.wallet));
-    let _ = js_sys::Reflect::set(&value, &"wallet".into(), &wallet);
-    let _ = js_sys::Reflect::set(&value, &"walletError".into(), &wallet_error);
-    value
+    with_wallet(json_to_js(&finished.value), finished.paid.and_then(|p| p.wallet))
 }

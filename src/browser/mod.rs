@@ -394,4 +394,3 @@ fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
     }
     js_to_json(value, &mut String::from(what), 0)
 }
-

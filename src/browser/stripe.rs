@@ -4,13 +4,14 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, Object, Promise, Reflect};
+use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{copy_object, error_to_js, is_plain_object, json_to_js, wallet_to_js};
+use super::convert::{error_to_js, is_plain_object, json_to_js, with_wallet};
 use super::{get, location_href, replace_url, spawn, url_arg, Finish, Inner};
-use crate::error::{CheckoutError, StripeDetails};
+use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
+use crate::json::Json;
 use crate::stripe::{read_return_url, valid_client_secret};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
@@ -27,8 +28,8 @@ pub struct StripePayment {
 pub(super) struct PaymentState {
     checkout: Rc<Inner>,
     stripe: JsValue,
-    elements: JsValue,
-    element: JsValue,
+    /// `{ elements, element }`, as `mount` (JavaScript) made them.
+    mounted: JsValue,
     order_id: String,
     /// The `stripe_payments` whose amount is checked against the order before confirming.
     source_id: String,
@@ -39,30 +40,55 @@ pub(super) struct PaymentState {
     outcome: RefCell<Option<JsValue>>,
 }
 
-/// Calls `obj[name](...args)`; a throw becomes a `stripe` error (Stripe.js
-/// throws on integration mistakes) without its text, which may quote secrets.
-fn call(obj: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, CheckoutError> {
-    let f: Function = get(obj, name).dyn_into().map_err(|_| {
-        let mut m = String::from("The Stripe object has no ");
-        m.push_str(name);
-        m.push_str("(): pass the instance returned by Stripe(publishable_key).");
-        CheckoutError::invalid_input(m)
-    })?;
-    let arr: js_sys::Array = args.iter().collect();
-    f.apply(obj, &arr).map_err(|_| {
-        let mut m = String::from("Stripe.js threw in ");
-        m.push_str(name);
-        m.push_str("(): check the Stripe integration (mount target, keys, Elements options).");
-        CheckoutError::new(crate::error::ErrorKind::Stripe, m)
-    })
+// The Stripe.js calls, in a few lines of JavaScript (the core decides which
+// call and when; `Driver::call`). What goes wrong comes back as `[what, name]`,
+// never with Stripe's text, which may quote secrets: 0, the object has no such
+// method; 1, Stripe.js threw in it; 2, the page's options object could not be
+// read (a getter or Proxy trap threw). Spreading defines plain properties: a
+// `__proto__` in the page's options stays data.
+#[wasm_bindgen(
+    inline_js = "function call(o,n,a){let f;try{f=o[n]}catch{}if(typeof f!='function')throw[0,n];try{return f.apply(o,a)}catch{throw[1,n]}}
+function spread(o,n,more){try{return{...o,...more}}catch{throw[2,n]}}
+export function mount(s,secret,target,eo,po){const elements=call(s,'elements',[spread(eo,'elementsOptions',{clientSecret:secret})]),element=call(elements,'create',['payment',po||{layout:'tabs'}]);call(element,'mount',[target]);return{elements,element}}
+export function confirm(s,m,cp,return_url){return call(s,'confirmPayment',[{elements:m.elements,confirmParams:spread(cp,'confirmParams',{return_url}),redirect:'if_required'}])}
+export function retrieve(s,secret){return call(s,'retrievePaymentIntent',[secret])}
+export function unmount(m){try{m.element.unmount()}catch{}}"
+)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn mount(stripe: &JsValue, secret: &str, target: &JsValue, elements: &JsValue, element: &JsValue)
+        -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn confirm(stripe: &JsValue, mounted: &JsValue, confirm_params: &JsValue, return_url: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch)]
+    fn retrieve(stripe: &JsValue, secret: &str) -> Result<JsValue, JsValue>;
+    fn unmount(mounted: &JsValue);
 }
 
-fn obj(pairs: &[(&str, JsValue)]) -> JsValue {
-    let o = Object::new();
-    for (k, v) in pairs {
-        let _ = Reflect::set(&o, &(*k).into(), v);
-    }
-    o.into()
+/// What a Stripe.js call's `[what, name]` (above) means for the page.
+fn stripe_call_failed(thrown: &JsValue) -> CheckoutError {
+    let name = Reflect::get_u32(thrown, 1).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let mut m = String::new();
+    let kind = match Reflect::get_u32(thrown, 0).ok().and_then(|w| w.as_f64()) {
+        Some(0.0) => {
+            m.push_str("The Stripe object has no ");
+            m.push_str(&name);
+            m.push_str("(): pass the instance returned by Stripe(publishable_key).");
+            ErrorKind::InvalidInput
+        }
+        Some(2.0) => {
+            m.push_str(&name);
+            m.push_str(" could not be read (a getter or Proxy trap threw).");
+            ErrorKind::InvalidInput
+        }
+        _ => {
+            m.push_str("Stripe.js threw in ");
+            m.push_str(&name);
+            m.push_str("(): check the Stripe integration (mount target, keys, Elements options).");
+            ErrorKind::Stripe
+        }
+    };
+    CheckoutError::new(kind, m)
 }
 
 fn text(v: &JsValue, key: &str) -> Option<String> {
@@ -99,7 +125,7 @@ impl PaymentState {
         if !(target.is_string() || target.is_object()) {
             return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
         }
-        let options = if options.is_undefined() { Object::new().into() } else { options.clone() };
+        let options = if options.is_undefined() { js_sys::Object::new().into() } else { options.clone() };
         if !is_plain_object(&options) {
             return Err(CheckoutError::invalid_input("mountStripe options must be a plain object."));
         }
@@ -121,20 +147,16 @@ impl PaymentState {
             }
         };
 
-        let elements_options = get(&options, "elementsOptions");
-        let elements_options =
-            if elements_options.is_object() { copy_object(&elements_options, "elementsOptions")? } else { Object::new() };
-        let _ = Reflect::set(&elements_options, &"clientSecret".into(), &client_secret.as_str().into());
-        let elements = call(&stripe, "elements", &[elements_options.into()])?;
-        let element_options = get(&options, "paymentElementOptions");
-        let element_options = if element_options.is_object() { element_options } else { obj(&[("layout", "tabs".into())]) };
-        let element = call(&elements, "create", &["payment".into(), element_options])?;
-        call(&element, "mount", std::slice::from_ref(target))?;
+        // Options that are not objects are left out (Stripe's defaults; the Payment Element's tabs layout).
+        let object_or_undefined = |v: JsValue| if v.is_object() { v } else { JsValue::UNDEFINED };
+        let elements_options = object_or_undefined(get(&options, "elementsOptions"));
+        let element_options = object_or_undefined(get(&options, "paymentElementOptions"));
+        let mounted = mount(&stripe, &client_secret, target, &elements_options, &element_options)
+            .map_err(|thrown| stripe_call_failed(&thrown))?;
         Ok(PaymentState {
             checkout,
             stripe,
-            elements,
-            element,
+            mounted,
             order_id,
             source_id,
             client_secret,
@@ -148,21 +170,15 @@ impl PaymentState {
     fn confirm_flow(&self, options: &JsValue) -> Result<Task, CheckoutError> {
         let (return_url, save_to_wallet) = read_confirm_options(options, &self.checkout)?;
         // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
-        let given = get(options, "confirmParams");
-        let confirm_params = if given.is_undefined() {
-            Object::new()
-        } else if is_plain_object(&given) {
-            copy_object(&given, "confirmParams")?
-        } else {
+        let confirm_params = get(options, "confirmParams");
+        if !(confirm_params.is_undefined() || is_plain_object(&confirm_params)) {
             return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
+        }
+        let driver = Driver {
+            stripe: self.stripe.clone(),
+            client_secret: self.client_secret.clone(),
+            confirm: Some((self.mounted.clone(), confirm_params, return_url)),
         };
-        let _ = Reflect::set(&confirm_params, &"return_url".into(), &return_url.as_str().into());
-        let params = obj(&[
-            ("elements", self.elements.clone()),
-            ("confirmParams", confirm_params.into()),
-            ("redirect", "if_required".into()),
-        ]);
-        let driver = Driver { stripe: self.stripe.clone(), client_secret: self.client_secret.clone(), confirm: params };
         let refreshable = self.checkout.refreshable();
         let pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
         Ok((Box::new(pay), driver))
@@ -185,17 +201,20 @@ pub(super) struct Driver {
     stripe: JsValue,
     /// Only ever handed to Stripe.js.
     client_secret: String,
-    /// The argument of `confirmPayment` (unused when resuming).
-    confirm: JsValue,
+    /// What `confirmPayment` needs: the mounted elements, the page's
+    /// confirmParams and the return URL (`None` when resuming: never confirms).
+    confirm: Option<(JsValue, JsValue, String)>,
 }
 
 impl Driver {
     /// Calls Stripe.js; what it returns (a Promise) is awaited by the executor.
     pub(super) fn call(&self, call: StripeCall) -> Result<JsValue, CheckoutError> {
-        match call {
-            StripeCall::Confirm => self::call(&self.stripe, "confirmPayment", std::slice::from_ref(&self.confirm)),
-            StripeCall::Retrieve => self::call(&self.stripe, "retrievePaymentIntent", &[self.client_secret.as_str().into()]),
-        }
+        let called = match (call, &self.confirm) {
+            (StripeCall::Confirm, Some((mounted, params, return_url))) => confirm(&self.stripe, mounted, params, return_url),
+            (StripeCall::Confirm, None) => return Err(crate::flow::unexpected()),
+            (StripeCall::Retrieve, _) => retrieve(&self.stripe, &self.client_secret),
+        };
+        called.map_err(|thrown| stripe_call_failed(&thrown))
     }
 }
 
@@ -230,15 +249,9 @@ pub(super) fn outcome(finished: Finished) -> JsValue {
         Some(paid) => (paid.intent, paid.pending, paid.wallet),
         None => (Intent::default(), false, None),
     };
-    let (wallet, wallet_error) = wallet_to_js(wallet);
-    let pi = obj(&[("id", intent.id.as_str().into()), ("status", intent.status.as_str().into())]);
-    obj(&[
-        ("pending", pending.into()),
-        ("order", json_to_js(&finished.value)),
-        ("paymentIntent", pi),
-        ("wallet", wallet),
-        ("walletError", wallet_error),
-    ])
+    let pi = Json::object([("id", Json::String(intent.id)), ("status", Json::String(intent.status))]);
+    let value = Json::object([("pending", Json::Bool(pending)), ("order", finished.value), ("paymentIntent", pi)]);
+    with_wallet(json_to_js(&value), wallet)
 }
 
 /// What the page passes to `Stripe()` for this source: the publishable key,
@@ -261,17 +274,16 @@ fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
             "The payment source has no publishable_key: check the market's Stripe gateway in Commerce Layer.",
         )
     })?;
-    let options = Object::new();
-    let account = get(source, "connected_account");
-    if let Some(account) = account.as_string() {
+    let mut options = Vec::new();
+    if let Some(account) = text(source, "connected_account") {
         if !account.starts_with("acct_") || crate::validate::id("connected account", &account).is_err() {
             return Err(CheckoutError::invalid_input(
                 "The payment source's connected_account is not a Stripe account id (acct_…).",
             ));
         }
-        let _ = Reflect::set(&options, &"stripeAccount".into(), &account.into());
+        options.push(("stripeAccount".to_string(), Json::String(account)));
     }
-    Ok(obj(&[("publishableKey", key.into()), ("options", options.into())]))
+    Ok(json_to_js(&Json::object([("publishableKey", Json::String(key)), ("options", Json::Object(options))])))
 }
 
 impl StripePayment {
@@ -305,7 +317,7 @@ impl StripePayment {
 
     /// Removes the Payment Element from the page.
     pub fn unmount(&self) {
-        let _ = call(&self.state.element, "unmount", &[]);
+        unmount(&self.state.mounted);
     }
 }
 
@@ -344,6 +356,6 @@ pub(super) fn resume(
     }
     let intent = crate::text::split_once(&ret.client_secret, "_secret_").map_or("", |(intent, _)| intent);
     let pay = Pay::resume(&order_id, intent, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
-    let driver = Driver { stripe, client_secret: ret.client_secret, confirm: JsValue::UNDEFINED };
+    let driver = Driver { stripe, client_secret: ret.client_secret, confirm: None };
     Ok(Some((Box::new(pay), driver)))
 }

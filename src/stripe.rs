@@ -25,13 +25,12 @@ pub fn next_step(status: &str) -> Next {
     }
 }
 
-/// Checks a client secret's shape (`pi_…_secret_…`, word characters only).
-pub fn valid_client_secret(secret: &str) -> bool {
+/// The PaymentIntent id (`pi_…`) of a client secret shaped like one
+/// (`pi_…_secret_…`, word characters only); `None` otherwise.
+pub fn intent_of(secret: &str) -> Option<&str> {
     let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    match text::split_once(secret, "_secret_") {
-        Some((intent, rest)) => intent.starts_with("pi_") && word(intent) && word(rest) && secret.len() <= 200,
-        None => false,
-    }
+    let (intent, rest) = text::split_once(secret, "_secret_")?;
+    (intent.starts_with("pi_") && word(intent) && word(rest) && secret.len() <= 200).then_some(intent)
 }
 
 /// Query parameters Stripe appends to `return_url` after a redirect.
@@ -43,6 +42,8 @@ const RETURN_PARAMS: [&str; 3] = ["payment_intent", "payment_intent_client_secre
 pub struct Return {
     /// The intent's client secret, only ever handed to Stripe.js.
     pub client_secret: String,
+    /// The intent's id, the part of the secret before `_secret_`.
+    pub intent_id: String,
     /// The URL without Stripe's parameters.
     pub clean_url: String,
 }
@@ -70,11 +71,11 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
     let Some(secret) = secret else {
         return Ok(None);
     };
-    if !valid_client_secret(secret) {
+    let Some(intent_id) = intent_of(secret) else {
         return Err(CheckoutError::invalid_input(
             "The page URL carries a payment_intent_client_secret that is not shaped like one; nothing was sent.",
         ));
-    }
+    };
     let mut clean_url = String::from(base);
     // Pushed one by one: `join` would bring its own generic code into the .wasm.
     for (i, pair) in kept.iter().enumerate() {
@@ -85,7 +86,7 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
         clean_url.push('#');
         clean_url.push_str(f);
     }
-    Ok(Some(Return { client_secret: secret.to_string(), clean_url }))
+    Ok(Some(Return { client_secret: secret.to_string(), intent_id: intent_id.to_string(), clean_url }))
 }
 
 /// A Stripe.js `{ error }` (decline, failed authentication, …) as a
@@ -157,9 +158,9 @@ mod tests {
 
     #[test]
     fn client_secret_shape() {
-        assert!(valid_client_secret("pi_3Pgafy_secret_Dm43xiq1k0ywr"));
+        assert_eq!(intent_of("pi_3Pgafy_secret_Dm43xiq1k0ywr"), Some("pi_3Pgafy"));
         for bad in ["", "xxxx_secret_yyyy", "pi_1_secret_", "pi_1_secret_a&b", "pi_1", "pi_../x_secret_y"] {
-            assert!(!valid_client_secret(bad), "{bad}");
+            assert_eq!(intent_of(bad), None, "{bad}");
         }
     }
 
@@ -168,6 +169,7 @@ mod tests {
         let url = "https://shop.example/checkout?order=o1&payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_abc&redirect_status=succeeded#pay";
         let r = read_return_url(url).unwrap().unwrap();
         assert_eq!(r.client_secret, "pi_1_secret_abc");
+        assert_eq!(r.intent_id, "pi_1");
         assert_eq!(r.clean_url, "https://shop.example/checkout?order=o1#pay");
         let only = read_return_url("https://shop.example/c?payment_intent_client_secret=pi_1_secret_abc").unwrap().unwrap();
         assert_eq!(only.clean_url, "https://shop.example/c");

@@ -12,7 +12,7 @@ use super::{get, location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::json::Json;
-use crate::stripe::{read_return_url, valid_client_secret};
+use crate::stripe::{intent_of, read_return_url};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
 const NOT_STRIPE: &str =
@@ -119,7 +119,7 @@ impl PaymentState {
         if text(source, "type").as_deref() != Some("stripe_payments") {
             return Err(CheckoutError::invalid_input(NOT_STRIPE));
         }
-        let client_secret = text(source, "client_secret").filter(|s| valid_client_secret(s)).ok_or_else(|| {
+        let client_secret = text(source, "client_secret").filter(|s| intent_of(s).is_some()).ok_or_else(|| {
             CheckoutError::invalid_input("The payment source has no usable client_secret; create the payment source again.")
         })?;
         if !(target.is_string() || target.is_object()) {
@@ -354,8 +354,7 @@ pub(super) fn resume(
         // Take the secret out of the address bar (and so out of bookmarks and history).
         let _ = replace_url(&ret.clean_url);
     }
-    let intent = crate::text::split_once(&ret.client_secret, "_secret_").map_or("", |(intent, _)| intent);
-    let pay = Pay::resume(&order_id, intent, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
+    let pay = Pay::resume(&order_id, &ret.intent_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
     let driver = Driver { stripe, client_secret: ret.client_secret, confirm: None };
     Ok(Some((Box::new(pay), driver)))
 }

@@ -40,12 +40,17 @@ const RETURN_PARAMS: [&str; 3] = ["payment_intent", "payment_intent_client_secre
 /// URL without Stripe's parameters (to put back in the address bar).
 #[derive(Debug, PartialEq)]
 pub struct Return {
-    /// The intent's client secret, only ever handed to Stripe.js.
+    /// The intent's client secret (checked by [`intent_of`]), only ever handed to Stripe.js.
     pub client_secret: String,
-    /// The intent's id, the part of the secret before `_secret_`.
-    pub intent_id: String,
     /// The URL without Stripe's parameters.
     pub clean_url: String,
+}
+
+impl Return {
+    /// The PaymentIntent's id (`pi_…`).
+    pub fn intent_id(&self) -> &str {
+        intent_of(&self.client_secret).unwrap_or_default()
+    }
 }
 
 /// `Ok(None)` when the URL is not a Stripe return.
@@ -71,11 +76,11 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
     let Some(secret) = secret else {
         return Ok(None);
     };
-    let Some(intent_id) = intent_of(secret) else {
+    if intent_of(secret).is_none() {
         return Err(CheckoutError::invalid_input(
             "The page URL carries a payment_intent_client_secret that is not shaped like one; nothing was sent.",
         ));
-    };
+    }
     let mut clean_url = String::from(base);
     // Pushed one by one: `join` would bring its own generic code into the .wasm.
     for (i, pair) in kept.iter().enumerate() {
@@ -86,7 +91,7 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
         clean_url.push('#');
         clean_url.push_str(f);
     }
-    Ok(Some(Return { client_secret: secret.to_string(), intent_id: intent_id.to_string(), clean_url }))
+    Ok(Some(Return { client_secret: secret.to_string(), clean_url }))
 }
 
 /// A Stripe.js `{ error }` (decline, failed authentication, …) as a
@@ -169,7 +174,7 @@ mod tests {
         let url = "https://shop.example/checkout?order=o1&payment_intent=pi_1&payment_intent_client_secret=pi_1_secret_abc&redirect_status=succeeded#pay";
         let r = read_return_url(url).unwrap().unwrap();
         assert_eq!(r.client_secret, "pi_1_secret_abc");
-        assert_eq!(r.intent_id, "pi_1");
+        assert_eq!(r.intent_id(), "pi_1");
         assert_eq!(r.clean_url, "https://shop.example/checkout?order=o1#pay");
         let only = read_return_url("https://shop.example/c?payment_intent_client_secret=pi_1_secret_abc").unwrap().unwrap();
         assert_eq!(only.clean_url, "https://shop.example/c");

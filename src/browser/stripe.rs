@@ -354,7 +354,7 @@ pub(super) fn resume(
         // Take the secret out of the address bar (and so out of bookmarks and history).
         let _ = replace_url(&ret.clean_url);
     }
-    let pay = Pay::resume(&order_id, &ret.intent_id, DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
+    let pay = Pay::resume(&order_id, ret.intent_id(), DEFAULT_PROCESSING_LIMIT_MS, checkout.refreshable())?;
     let driver = Driver { stripe, client_secret: ret.client_secret, confirm: None };
     Ok(Some((Box::new(pay), driver)))
 }

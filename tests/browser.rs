@@ -230,7 +230,7 @@ async fn success_bodies_that_are_cut_off_or_not_json_api() {
 
 #[wasm_bindgen_test]
 async fn network_failures_and_timeouts() {
-    let co = Checkout::new(options("http://127.0.0.1:9", &"tok_is_long_enough".into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options("http://127.0.0.1:9", &"tok_is_long_enough".into())).unwrap_or_else(|_| panic!());
     let e = settle(co.payment_method("AnyOrder1".into())).await.unwrap_err();
     expect_error(&e, "network", None);
 
@@ -238,7 +238,7 @@ async fn network_failures_and_timeouts() {
     admin("POST", "/faults", &format!(r#"{{"path":"/api/orders/{order}","fault":"delay","delay_ms":1500}}"#)).await;
     let o = options(sandbox_url(), &token(false).await.into());
     js_sys::Reflect::set(&o, &"timeoutMs".into(), &300.into()).unwrap();
-    let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(o).unwrap_or_else(|_| panic!());
     let e = settle(co.payment_method(order.into())).await.unwrap_err();
     expect_error(&e, "timeout", None);
 }
@@ -275,11 +275,11 @@ fn invalid_configuration_throws() {
         let o = js_sys::Object::new();
         js_sys::Reflect::set(&o, &"baseUrl".into(), &base).unwrap();
         js_sys::Reflect::set(&o, &"accessToken".into(), &token).unwrap();
-        let e = Checkout::new(o.into()).err().expect("refused");
+        let e = Checkout::try_new(o.into()).err().expect("refused");
         expect_error(&e, "invalid_input", None);
     }
-    assert!(Checkout::new(JsValue::UNDEFINED).is_err());
-    assert!(Checkout::new(options("http://localhost:1234", &"t0ken-value".into())).is_ok());
+    assert!(Checkout::try_new(JsValue::UNDEFINED).is_err());
+    assert!(Checkout::try_new(options("http://localhost:1234", &"t0ken-value".into())).is_ok());
 }
 
 #[wasm_bindgen_test]
@@ -321,16 +321,16 @@ async fn token_functions_are_called_and_their_failures_reported() {
     let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
     let tok = token(false).await;
     let provider = js_sys::Function::new_with_args("", &format!("return Promise.resolve({tok:?})"));
-    let co = Checkout::new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
     assert_eq!(
         prop_str(&settle(co.payment_method(order.clone().into())).await.unwrap(), "payment_source_type"),
         "stripe_payments"
     );
     let throwing = js_sys::Function::new_no_args("throw new Error('no session')");
-    let co = Checkout::new(options(sandbox_url(), &throwing.into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options(sandbox_url(), &throwing.into())).unwrap_or_else(|_| panic!());
     expect_error(&settle(co.payment_method(order.clone().into())).await.unwrap_err(), "invalid_input", None);
     let empty = js_sys::Function::new_no_args("return ''");
-    let co = Checkout::new(options(sandbox_url(), &empty.into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options(sandbox_url(), &empty.into())).unwrap_or_else(|_| panic!());
     expect_error(&settle(co.payment_method(order.into())).await.unwrap_err(), "invalid_input", None);
 }
 
@@ -442,14 +442,14 @@ async fn an_expired_token_is_refreshed_once_through_the_token_function() {
         "",
         &format!("globalThis.__tokenCalls = (globalThis.__tokenCalls || 0) + 1; return globalThis.__tokenCalls === 1 ? {expired:?} : {fresh:?};"),
     );
-    let co = Checkout::new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options(sandbox_url(), &provider.into())).unwrap_or_else(|_| panic!());
     let pm = settle(co.payment_method(order.clone().into())).await.unwrap();
     assert_eq!(prop_str(&pm, "payment_source_type"), "wire_transfers");
     let calls = js_sys::Reflect::get(&js_sys::global(), &"__tokenCalls".into()).unwrap().as_f64();
     assert_eq!(calls, Some(2.0));
     // A function that keeps giving an expired token gets one retry, then the error.
     let stale = js_sys::Function::new_with_args("", &format!("return {expired:?}"));
-    let co = Checkout::new(options(sandbox_url(), &stale.into())).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(options(sandbox_url(), &stale.into())).unwrap_or_else(|_| panic!());
     let e = settle(co.payment_method(order.into())).await.unwrap_err();
     assert!(expect_error(&e, "api", Some(401)).contains("INVALID_TOKEN"));
 }
@@ -461,7 +461,7 @@ async fn an_abort_signal_stops_a_call() {
     let controller = web_sys::AbortController::new().unwrap();
     let o = options(sandbox_url(), &token(false).await.into());
     js_sys::Reflect::set(&o, &"signal".into(), &controller.signal()).unwrap();
-    let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+    let co = Checkout::try_new(o).unwrap_or_else(|_| panic!());
     let pending = co.payment_method(order.into());
     let abort = js_sys::Function::new_with_args("c", "setTimeout(() => c.abort(), 100)");
     abort.call1(&JsValue::NULL, &controller).unwrap();
@@ -512,7 +512,7 @@ async fn without_abort_signal_any_calls_still_finish_and_aborts_still_stop_them(
         let controller = web_sys::AbortController::new().unwrap();
         let o = options(sandbox_url(), &token(false).await.into());
         js_sys::Reflect::set(&o, &"signal".into(), &controller.signal()).unwrap();
-        let co = Checkout::new(o).unwrap_or_else(|_| panic!());
+        let co = Checkout::try_new(o).unwrap_or_else(|_| panic!());
         let found = settle(co.payment_method(order.clone().into())).await.unwrap();
         assert_eq!(prop_str(&found, "payment_source_type"), "wire_transfers");
         controller.abort();

@@ -93,7 +93,7 @@ pub fn options(base_url: &str, token: &JsValue) -> JsValue {
 }
 
 pub fn checkout(token: &str) -> Checkout {
-    Checkout::new(options(sandbox_url(), &token.into())).unwrap_or_else(|_| panic!("valid options"))
+    Checkout::try_new(options(sandbox_url(), &token.into())).unwrap_or_else(|_| panic!("valid options"))
 }
 
 pub async fn settle(p: Promise) -> Result<JsValue, JsValue> {

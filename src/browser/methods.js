@@ -23,9 +23,13 @@ const methods = [
 // The `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
 if (GATEWAYS) methods.push("payWithGateway", "resumeGateway");
 
+// A synchronous failure (mountStripe's bad arguments) comes back as the
+// CheckoutError to throw: no method has an Error as its result.
 methods.forEach((name, number) => {
   Checkout.prototype[name] = function (a, b, c, d) {
-    return this.c(number, a, b, c, d);
+    const result = this.c(number, a, b, c, d);
+    if (result instanceof Error) throw result;
+    return result;
   };
 });
 

@@ -106,28 +106,30 @@ impl Checkout {
     /// Every other method of the JavaScript class, by its number in
     /// `methods.js` (which defines them; `types.d.ts` declares them): one
     /// export and one argument shim instead of one per method (-810 B gzip).
+    /// A `CheckoutError` to throw is returned, and `methods.js` throws it
+    /// (no method returns an `Error` otherwise): no multivalue shim, and no
+    /// throw through this borrow of `self`.
     #[wasm_bindgen(js_name = c, skip_typescript)]
-    pub fn call(&self, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> Result<JsValue, JsValue> {
-        Ok(match method {
-            0 => self.payment_method(a),
-            1 => self.create_payment_source(a, b),
-            2 => self.order(a),
-            3 => self.available_payment_methods(a),
-            4 => self.select_payment_method(a, b),
-            5 => self.save_to_wallet(a),
-            6 => self.wallet_sources(a),
-            7 => self.use_wallet_source(a, b),
-            8 => self.create_customer_payment_source(a),
-            9 => self.place_order(a),
-            10 => return self.mount_stripe(a, b, c, d).map(JsValue::from),
-            11 => self.resume_stripe(a, b, c),
+    pub fn call(&self, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsValue {
+        match method {
+            0 => self.payment_method(a).into(),
+            1 => self.create_payment_source(a, b).into(),
+            2 => self.order(a).into(),
+            3 => self.available_payment_methods(a).into(),
+            4 => self.select_payment_method(a, b).into(),
+            5 => self.save_to_wallet(a).into(),
+            6 => self.wallet_sources(a).into(),
+            7 => self.use_wallet_source(a, b).into(),
+            8 => self.create_customer_payment_source(a).into(),
+            9 => self.place_order(a).into(),
+            10 => self.mount_stripe(a, b, c, d).map_or_else(|thrown| thrown, JsValue::from),
+            11 => self.resume_stripe(a, b, c).into(),
             #[cfg(feature = "gateways")]
-            12 => self.pay_with_gateway(a, b, c),
+            12 => self.pay_with_gateway(a, b, c).into(),
             #[cfg(feature = "gateways")]
-            13 => self.resume_gateway(a, b),
-            _ => return Err(error_to_js(crate::flow::unexpected())),
+            13 => self.resume_gateway(a, b).into(),
+            _ => error_to_js(crate::flow::unexpected()),
         }
-        .into())
     }
 }
 

@@ -20,6 +20,18 @@ pub struct WaitHints {
     pub ratelimit_interval: Option<String>,
 }
 
+/// The headers [`WaitHints::read`] reads, in its arguments' order (the edge
+/// reads them from the Response).
+pub const HINT_HEADERS: &str = "Retry-After,X-Ratelimit-Interval,X-Ratelimit-Remaining";
+
+impl WaitHints {
+    /// The hints of an answer's [`HINT_HEADERS`] (`None`: absent): the rate
+    /// limit's interval counts only once no request remains.
+    pub fn read(retry_after: Option<String>, interval: Option<String>, remaining: Option<String>) -> WaitHints {
+        WaitHints { retry_after, ratelimit_interval: interval.filter(|_| remaining.as_deref() == Some("0")) }
+    }
+}
+
 /// `Some(ms)` to wait before attempt number `attempt + 1` (attempts count
 /// from 1), or `None` to give up and report `err`.
 pub fn wait_before_retry(attempt: u32, err: &CheckoutError, hints: &WaitHints) -> Option<u32> {
@@ -73,6 +85,18 @@ mod tests {
         );
         assert_eq!(wait_before_retry(1, &e, &WaitHints { retry_after: Some("3600".into()), ..Default::default() }), Some(10_000));
         assert_eq!(wait_before_retry(1, &e, &WaitHints { retry_after: Some("soon".into()), ..Default::default() }), Some(300));
+    }
+
+    #[test]
+    fn the_rate_limit_interval_counts_once_nothing_remains() {
+        let read = |remaining: &str| WaitHints::read(None, Some("30".into()), Some(remaining.into()));
+        assert_eq!(read("0").ratelimit_interval.as_deref(), Some("30"));
+        assert_eq!(read("12").ratelimit_interval, None);
+        assert_eq!(
+            WaitHints::read(Some("2".into()), Some("30".into()), None),
+            WaitHints { retry_after: Some("2".into()), ratelimit_interval: None }
+        );
+        assert_eq!(HINT_HEADERS.split(',').count(), 3, "one name per argument of WaitHints::read");
     }
 
     #[test]

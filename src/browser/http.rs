@@ -1,15 +1,15 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{JsString, Promise};
+use js_sys::{Array, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, Response};
+use web_sys::AbortSignal;
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::flow::Answer;
 use crate::json::Json;
 use crate::request::ApiRequest;
-use crate::retry::WaitHints;
+use crate::retry::{WaitHints, HINT_HEADERS};
 use crate::validate::BaseUrl;
 
 /// Bodies past this size are refused rather than parsed (no checkout
@@ -22,9 +22,12 @@ const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
 // 124) the timeout alone, and the caller's abort is honoured between requests
 // (`run::Run::next` checks it); never a call into a missing function. Where
 // there is no `fetch` (server-side rendering) the call throws (`catch`): a
-// clear error instead of a bare ReferenceError.
+// clear error instead of a bare ReferenceError. The Promise resolves with
+// `[status, text, ...the headers named in `hints`]`, the body read; it
+// rejects with fetch's error when the request could not be sent, and with
+// `[error]` when the answer was cut off while its body was read.
 #[wasm_bindgen(
-    inline_js = "export function send(url,method,headers,body,ms,caller){const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return fetch(url,{method,headers:JSON.parse(headers),body,signal})}"
+    inline_js = "export function send(url,method,headers,body,ms,caller,hints){const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return fetch(url,{method,headers:JSON.parse(headers),body,signal}).then(async r=>{try{return[r.status,await r.text(),...hints.split(',').map(n=>r.headers.get(n))]}catch(e){throw[e]}})}"
 )]
 extern "C" {
     #[wasm_bindgen(catch, js_name = send)]
@@ -35,11 +38,12 @@ extern "C" {
         body: Option<&str>,
         timeout_ms: u32,
         caller: Option<AbortSignal>,
+        hints: &str,
     ) -> Result<Promise, JsValue>;
 }
 
-/// Starts sending the request: the Promise of its Response. `signal` (the
-/// caller's) and the timeout both stop it, and reading its body.
+/// Starts sending the request: the Promise of its answer (see `send` above).
+/// `signal` (the caller's) and the timeout both stop it, and reading its body.
 pub fn send(
     base: &BaseUrl,
     req: &ApiRequest,
@@ -55,29 +59,29 @@ pub fn send(
     auth.push_str(token);
     headers.insert("Authorization", Json::String(auth));
     let (url, method, headers) = (req.url(base), req.method.as_str(), headers.to_json_string());
-    fetch_with(&url, method, &headers, req.body.as_deref(), timeout_ms, signal.cloned()).map_err(|_| unavailable())
+    fetch_with(&url, method, &headers, req.body.as_deref(), timeout_ms, signal.cloned(), HINT_HEADERS).map_err(|_| unavailable())
 }
 
-/// A Response's status and wait hints, and the Promise of its text (`None`
-/// when the body cannot be read).
-pub fn head(response: &JsValue) -> (u16, WaitHints, Option<Promise>) {
-    let response: &Response = response.unchecked_ref();
-    let headers = response.headers();
-    let header = |name: &str| headers.get(name).ok().flatten();
-    let hints = WaitHints {
-        retry_after: header("Retry-After"),
-        ratelimit_interval: header("X-Ratelimit-Interval").filter(|_| header("X-Ratelimit-Remaining").as_deref() == Some("0")),
-    };
-    (response.status(), hints, response.text().ok())
-}
-
-/// The answer, once its text is read; a body past the size limit is refused.
-pub fn answer(status: u16, hints: WaitHints, text: &JsValue) -> Result<Answer, CheckoutError> {
+/// What `send`'s Promise resolved with, as the core's answer; a body past
+/// the size limit is refused.
+pub fn answer(sent: &JsValue) -> Result<Answer, CheckoutError> {
+    let item = |i| Reflect::get_u32(sent, i).unwrap_or(JsValue::UNDEFINED);
+    let text = item(1);
     let text: &JsString = text.unchecked_ref();
     if text.length() > MAX_BODY_CHARS {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
-    Ok(Answer { status, body: String::from(text), hints })
+    let hints = WaitHints::read(item(2).as_string(), item(3).as_string(), item(4).as_string());
+    Ok(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: String::from(text), hints })
+}
+
+/// Why `send`'s Promise rejected (`thrown`): not sent, or cut off while the body was read.
+pub fn failed_send(thrown: &JsValue, req: &ApiRequest) -> CheckoutError {
+    if Array::is_array(thrown) {
+        failed(&Reflect::get_u32(thrown, 0).unwrap_or(JsValue::UNDEFINED), req, "was cut off while its answer was read")
+    } else {
+        failed(thrown, req, "could not be sent")
+    }
 }
 
 fn unavailable() -> CheckoutError {
@@ -95,7 +99,7 @@ pub fn aborted(req: &ApiRequest) -> CheckoutError {
 const ABORTED: (ErrorKind, &str) = (ErrorKind::Aborted, ": the caller's AbortSignal stopped it.");
 
 /// Classifies a rejected fetch: the timeout signal, the caller's signal, or the network.
-pub fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
+fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
     let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
     let cause = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),

@@ -16,7 +16,6 @@ use super::{http, stripe, AccessToken, Inner};
 use crate::error::CheckoutError;
 use crate::flow::{self, Action, Event, Finished, Flow};
 use crate::request::ApiRequest;
-use crate::retry::WaitHints;
 
 // `drive` awaits once before the first step, so a method's Promise is
 // returned (and remembered by the caller) before its flow can finish.
@@ -51,10 +50,8 @@ enum Awaiting {
     Start,
     /// The access token function's value, for this request.
     Token(ApiRequest),
-    /// `fetch`'s Response.
+    /// The answer (`http::send`): status, body and wait hints.
     Response(ApiRequest),
-    /// The Response's text, with its status and wait hints.
-    Body(ApiRequest, u16, WaitHints),
     /// The end of a wait.
     Wait,
     /// What Stripe.js resolved with.
@@ -114,21 +111,8 @@ impl Run {
                     "The accessToken function did not give a non-empty string: make it return (or resolve to) the token.",
                 ))),
             },
-            Awaiting::Response(req) if ok => {
-                let (status, hints, text) = http::head(&value);
-                match text {
-                    Some(text) => {
-                        self.awaiting = Awaiting::Body(req, status, hints);
-                        return text.into();
-                    }
-                    None => Some(Event::Failed(http::failed(&value, &req, "gave an unreadable answer"))),
-                }
-            }
-            Awaiting::Response(req) => Some(Event::Failed(http::failed(&value, &req, "could not be sent"))),
-            Awaiting::Body(_, status, hints) if ok => {
-                Some(http::answer(status, hints, &value).map_or_else(Event::Failed, Event::Answer))
-            }
-            Awaiting::Body(req, ..) => Some(Event::Failed(http::failed(&value, &req, "was cut off while its answer was read"))),
+            Awaiting::Response(_) if ok => Some(http::answer(&value).map_or_else(Event::Failed, Event::Answer)),
+            Awaiting::Response(req) => Some(Event::Failed(http::failed_send(&value, &req))),
             Awaiting::Wait => Some(Event::Waited),
             Awaiting::Stripe if ok => Some(Event::Stripe(stripe::read_result(&value))),
             Awaiting::Stripe => Some(Event::Failed(stripe::rejected())),

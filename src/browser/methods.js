@@ -20,8 +20,10 @@ const methods = [
   "mountStripe",
   "resumeStripe",
 ];
-// The `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
-if (GATEWAYS) methods.push("payWithGateway", "resumeGateway");
+// 12 and 13 are a mounted Stripe payment's confirm and unmount (below); the
+// `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
+// (forEach skips the two holes).
+if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
 
 // A synchronous failure (mountStripe's bad arguments) comes back as the
 // CheckoutError to throw: no method has an Error as its result.
@@ -32,6 +34,17 @@ methods.forEach((name, number) => {
     return result;
   };
 });
+
+// mountStripe's handle: the Checkout keeps the mounted payment (mountStripe
+// gives its number), and the handle's two methods call it.
+const mountStripe = Checkout.prototype.mountStripe;
+Checkout.prototype.mountStripe = function (stripe, paymentSource, target, options) {
+  const payment = mountStripe.call(this, stripe, paymentSource, target, options);
+  return {
+    confirm: (confirmOptions) => this.c(12, payment, confirmOptions),
+    unmount: () => void this.c(13, payment),
+  };
+};
 
 /** Whether `value` is an error thrown or rejected by this module (types.d.ts declares it). */
 export function isCheckoutError(value) {

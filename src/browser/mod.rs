@@ -83,6 +83,8 @@ pub(super) struct Inner {
     /// `createPaymentSource` calls in flight, per order: a second call
     /// shares the first one's request instead of creating a second source.
     creating: Remembered<Promise>,
+    /// Each mounted Stripe payment; the page's handle holds its number.
+    payments: RefCell<Vec<Rc<stripe::PaymentState>>>,
 }
 
 /// A checkout session against one Commerce Layer organization.
@@ -124,10 +126,15 @@ impl Checkout {
             9 => self.place_order(a).into(),
             10 => self.mount_stripe(a, b, c, d).map_or_else(|thrown| thrown, JsValue::from),
             11 => self.resume_stripe(a, b, c).into(),
+            12 => self.confirm_stripe(a, b).into(),
+            13 => {
+                self.unmount_stripe(a);
+                JsValue::UNDEFINED
+            }
             #[cfg(feature = "gateways")]
-            12 => self.pay_with_gateway(a, b, c).into(),
+            14 => self.pay_with_gateway(a, b, c).into(),
             #[cfg(feature = "gateways")]
-            13 => self.resume_gateway(a, b).into(),
+            15 => self.resume_gateway(a, b).into(),
             _ => error_to_js(crate::flow::unexpected()),
         }
     }
@@ -215,10 +222,31 @@ impl Checkout {
         payment_source: JsValue,
         target: JsValue,
         options: JsValue,
-    ) -> Result<stripe::StripePayment, JsValue> {
-        stripe::PaymentState::mount(self.inner.clone(), stripe, &payment_source, &target, &options)
-            .map(stripe::StripePayment::new)
-            .map_err(error_to_js)
+    ) -> Result<u32, JsValue> {
+        let state = stripe::PaymentState::mount(&self.inner, stripe, &payment_source, &target, &options).map_err(error_to_js)?;
+        let mut payments = self.inner.payments.borrow_mut();
+        payments.push(Rc::new(state));
+        Ok(payments.len() as u32 - 1)
+    }
+
+    /// `confirm(options)` of the mounted payment `handle` (from `mount_stripe`).
+    pub fn confirm_stripe(&self, handle: JsValue, options: JsValue) -> Promise {
+        match self.payment(&handle) {
+            Some(payment) => payment.confirm(&self.inner, &options),
+            None => Promise::reject(&error_to_js(crate::flow::unexpected())),
+        }
+    }
+
+    /// `unmount()` of the mounted payment `handle`.
+    pub fn unmount_stripe(&self, handle: JsValue) {
+        if let Some(payment) = self.payment(&handle) {
+            payment.unmount();
+        }
+    }
+
+    fn payment(&self, handle: &JsValue) -> Option<Rc<stripe::PaymentState>> {
+        let i = handle.as_f64()? as usize;
+        self.inner.payments.borrow().get(i).cloned()
     }
 
     /// On the page Stripe sends the shopper back to: checks the PaymentIntent
@@ -354,6 +382,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
         source_orders: Remembered::default(),
         order_sources: Remembered::default(),
         creating: Remembered::default(),
+        payments: RefCell::default(),
     })
 }
 

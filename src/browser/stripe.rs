@@ -19,14 +19,10 @@ const NOT_STRIPE: &str =
     "mountStripe and stripeOptions need a stripe_payments payment source (from createPaymentSource or useWalletSource).";
 const MAX_PROCESSING_LIMIT_MS: f64 = 600_000.0;
 
-/// A mounted Payment Element bound to one order; `confirm()` pays and places it.
-#[wasm_bindgen]
-pub struct StripePayment {
-    state: Rc<PaymentState>,
-}
-
+/// A mounted Payment Element bound to one order; `confirm()` pays and
+/// places it. Kept by its `Checkout` (`Inner::payments`): the page's
+/// `StripePayment` is a handle of two methods (`methods.js`).
 pub(super) struct PaymentState {
-    checkout: Rc<Inner>,
     stripe: JsValue,
     /// `{ elements, element }`, as `mount` (JavaScript) made them.
     mounted: JsValue,
@@ -107,7 +103,7 @@ fn details_of(error: &JsValue) -> StripeDetails {
 
 impl PaymentState {
     pub(super) fn mount(
-        checkout: Rc<Inner>,
+        checkout: &Inner,
         stripe: JsValue,
         source: &JsValue,
         target: &JsValue,
@@ -154,7 +150,6 @@ impl PaymentState {
         let mounted = mount(&stripe, &client_secret, target, &elements_options, &element_options)
             .map_err(|thrown| stripe_call_failed(&thrown))?;
         Ok(PaymentState {
-            checkout,
             stripe,
             mounted,
             order_id,
@@ -167,8 +162,8 @@ impl PaymentState {
     }
 
     /// The flow and the Stripe.js driver of `confirm(options)`.
-    fn confirm_flow(&self, options: &JsValue) -> Result<Task, CheckoutError> {
-        let (return_url, save_to_wallet) = read_confirm_options(options, &self.checkout)?;
+    fn confirm_flow(&self, checkout: &Inner, options: &JsValue) -> Result<Task, CheckoutError> {
+        let (return_url, save_to_wallet) = read_confirm_options(options, checkout)?;
         // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
         let confirm_params = get(options, "confirmParams");
         if !(confirm_params.is_undefined() || is_plain_object(&confirm_params)) {
@@ -179,7 +174,7 @@ impl PaymentState {
             client_secret: self.client_secret.clone(),
             confirm: Some((self.mounted.clone(), confirm_params, return_url)),
         };
-        let refreshable = self.checkout.refreshable();
+        let refreshable = checkout.refreshable();
         let pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
         Ok((Box::new(pay), driver))
     }
@@ -286,38 +281,29 @@ fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
     Ok(json_to_js(&Json::object([("publishableKey", Json::String(key)), ("options", Json::Object(options))])))
 }
 
-impl StripePayment {
-    pub(super) fn new(state: PaymentState) -> StripePayment {
-        StripePayment { state: Rc::new(state) }
-    }
-}
-
-#[wasm_bindgen]
-impl StripePayment {
+impl PaymentState {
     /// Confirms the payment with Stripe.js (3-D Secure stays in the page),
     /// then places the order. A second call while one runs returns the same
     /// Promise; after success it resolves with the same outcome.
-    #[wasm_bindgen(unchecked_return_type = "Promise<StripeOutcome>")]
-    pub fn confirm(&self, #[wasm_bindgen(unchecked_param_type = "ConfirmOptions")] options: JsValue) -> Promise {
-        if let Some(done) = self.state.outcome.borrow().clone() {
+    pub(super) fn confirm(self: &Rc<Self>, checkout: &Rc<Inner>, options: &JsValue) -> Promise {
+        if let Some(done) = self.outcome.borrow().clone() {
             return Promise::resolve(&done);
         }
-        if let Some(running) = self.state.in_flight.borrow().clone() {
+        if let Some(running) = self.in_flight.borrow().clone() {
             return running;
         }
-        let (flow, driver) = match self.state.confirm_flow(&options) {
+        let (flow, driver) = match self.confirm_flow(checkout, options) {
             Ok((flow, driver)) => (Ok(flow), Some(driver)),
             Err(e) => (Err(e), None),
         };
-        let finish = Finish::Stripe(Some(self.state.clone()));
-        let promise = spawn(self.state.checkout.clone(), flow, driver, finish);
-        *self.state.in_flight.borrow_mut() = Some(promise.clone());
+        let promise = spawn(checkout.clone(), flow, driver, Finish::Stripe(Some(self.clone())));
+        *self.in_flight.borrow_mut() = Some(promise.clone());
         promise
     }
 
     /// Removes the Payment Element from the page.
-    pub fn unmount(&self) {
-        unmount(&self.state.mounted);
+    pub(super) fn unmount(&self) {
+        unmount(&self.mounted);
     }
 }
 

@@ -201,6 +201,18 @@ export interface StripeOptions {
   options: { stripeAccount?: string };
 }
 
+/** The handle `mountStripe` returns: the mounted Payment Element, bound to one order. */
+export interface StripePayment {
+  /**
+   * Confirms the payment with Stripe.js (3-D Secure stays in the page), then places the order.
+   * A second call while one runs returns the same Promise; after success it resolves with the
+   * same outcome.
+   */
+  confirm(options: ConfirmOptions): Promise<StripeOutcome>;
+  /** Removes the Payment Element from the page. */
+  unmount(): void;
+}
+
 export interface MountStripeOptions {
   /** The order to place; defaults to the order this Checkout created the source for. */
   orderId?: string;

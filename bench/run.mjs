@@ -107,12 +107,17 @@ async function main() {
   const recipe = await recipeSteps();
   const sizes = await bundles();
   const sbx = await sandbox();
-  const site = await staticServer({}, BENCH);
+  // Scripts and the .wasm compressed (gzip -9), as a CDN or web host serves them: the throttled link carries
+  // what a shopper's phone downloads, the bytes-shipped rows' gzip column.
+  const site = await staticServer({}, BENCH, { gzip: true });
   const chrome = await browser();
   const tok = await token(sbx.url);
   const pageUrl = (c, extra = "", page = "page.html") => `${site.url}/${page}?c=${c}&base=${encodeURIComponent(sbx.url)}&token=${tok}${extra}`;
 
-  async function cold(c, throttled, preload = false) {
+  // `early`: the page hands the order to the contender's setup before loading it (cl-checkout's
+  // prefetchOrder, README "Loading it in a page"; the others send their first request as soon as their
+  // JavaScript runs either way, so their setup ignores it and the row measures them once more).
+  async function cold(c, throttled, preload = false, early = false) {
     const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
     const context = await chrome.newContext();
     const page = await context.newPage();
@@ -124,18 +129,19 @@ async function main() {
       await cdp.send("Network.emulateNetworkConditions", { offline: false, ...net });
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: cpu });
     }
-    await page.goto(pageUrl(c, `&order=${order}`, preload ? `dist/preload-${c}.html` : "page.html"));
+    await page.goto(pageUrl(c, `&order=${order}${early ? "&early=1" : ""}`, preload ? `dist/preload-${c}.html` : "page.html"));
     const result = await (await page.waitForFunction(() => window.__result, null, { timeout: 60000 })).jsonValue();
     await context.close();
     if (!result.ok) throw new Error(`${c}: no client_secret`);
     return result.ms;
   }
 
-  const coldTimes = { unthrottled: {}, throttled: {}, throttled_preload: {} };
+  const coldTimes = { unthrottled: {}, throttled: {}, throttled_preload: {}, throttled_preload_early: {} };
   for (const profile of Object.keys(coldTimes)) {
     for (const c of CONTENDERS) coldTimes[profile][c] = [];
     const throttled = profile !== "unthrottled";
-    for (let i = 0; i < RUNS; i++) for (const c of CONTENDERS) coldTimes[profile][c].push(await cold(c, throttled, profile === "throttled_preload"));
+    const [preload, early] = [profile.includes("preload"), profile.includes("early")];
+    for (let i = 0; i < RUNS; i++) for (const c of CONTENDERS) coldTimes[profile][c].push(await cold(c, throttled, preload, early));
   }
 
   // Warm flows: one loaded page per contender; fresh sandbox state per run.
@@ -288,6 +294,7 @@ export function table(r) {
     ["unthrottled", "cold ms to client_secret"],
     ["throttled", "cold ms to client_secret, Slow 4G + 4× CPU"],
     ["throttled_preload", "the same, each loaded with preload hints"],
+    ["throttled_preload_early", "the same, and cl-checkout's order read started before init() (prefetchOrder)"],
   ]) {
     const v = CONTENDERS.map((c) => r.cold_ms_to_client_secret[p]?.[c]);
     if (!v[0]) continue;

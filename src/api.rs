@@ -364,6 +364,21 @@ mod tests {
         parse(req.body.as_deref().unwrap()).unwrap()
     }
 
+    /// `prefetchOrder` (src/browser/methods.js) sends this request before the
+    /// `.wasm` is there; `send` uses its answer only if the core's request is
+    /// the same, so a drift would silently lose the early read.
+    #[test]
+    fn the_early_read_of_methods_js_is_the_payment_method_request() {
+        let req = payment_method_request("o1").unwrap();
+        let full = url(&req);
+        let query = full.strip_prefix("https://shop.example/api/orders/o1").unwrap();
+        let js = include_str!("browser/methods.js");
+        assert!(js.contains(&format!("const EARLY_READ = \"{query}\";")), "methods.js's EARLY_READ is not {query}");
+        assert!(js.contains("`${origin}/api/orders/${orderId}${EARLY_READ}`"));
+        assert_eq!(req.headers(), &[("Accept", "application/vnd.api+json")]);
+        assert!(js.contains("{ Accept: \"application/vnd.api+json\", Authorization: `Bearer ${accessToken}` }"));
+    }
+
     #[test]
     fn payment_method_is_one_sparse_get() {
         let req = payment_method_request("eqkykhjlVw").unwrap();

@@ -26,8 +26,12 @@ const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
 // `[status, text, ...the headers named in `hints`]`, the body read; it
 // rejects with fetch's error when the request could not be sent, and with
 // `[error]` when the answer was cut off while its body was read.
+// Each send first takes the slot of `prefetchOrder`'s early read
+// (methods.js): its answer stands in for this request's only when it is
+// the same request (URL and headers) and a GET started within 10 s; else
+// the early read is aborted. The caller's signal stops it too.
 #[wasm_bindgen(
-    inline_js = "export function send(url,method,headers,body,ms,caller,hints){const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return fetch(url,{method,headers:JSON.parse(headers),body,signal}).then(async r=>{try{return[r.status,await r.text(),...hints.split(',').map(n=>r.headers.get(n))]}catch(e){throw[e]}})}"
+    inline_js = "export function send(url,method,headers,body,ms,caller,hints){const k=Symbol.for('cl-checkout.early'),e=globalThis[k];let early;if(e){delete globalThis[k];if(e.request==url+headers&&method=='GET'&&Date.now()-e.at<1e4){early=e.answer;caller&&caller.addEventListener('abort',()=>e.abort.abort(),{once:!0})}else e.abort.abort()}const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return(early||fetch(url,{method,headers:JSON.parse(headers),body,signal})).then(async r=>{try{return[r.status,await r.text(),...hints.split(',').map(n=>r.headers.get(n))]}catch(e){throw[e]}})}"
 )]
 extern "C" {
     #[wasm_bindgen(catch, js_name = send)]

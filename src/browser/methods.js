@@ -46,6 +46,46 @@ Checkout.prototype.mountStripe = function (stripe, paymentSource, target, option
   };
 };
 
+// The early read (types.d.ts documents prefetchOrder). Only the JavaScript
+// is there before init() has the .wasm, so this starts the one request that
+// paymentMethod and createPaymentSource begin with (the core builds it:
+// api::payment_method_request; a native test keeps EARLY_READ equal to it).
+// It waits in one slot for the next request any Checkout sends: http.rs's
+// `send` takes the slot and uses the answer only when that request is this
+// one, sent within 10 s; anything else sent first (a PATCH, another order)
+// drops it, so no answer older than a call in between is ever used. The slot
+// is on globalThis (under a registered symbol) because the .wasm's `send`
+// and this module are separate modules for wasm-bindgen.
+const EARLY_READ = "?include=payment_method,payment_source&fields[orders]=payment_method,payment_source&fields[stripe_payments]=mismatched_amounts";
+export function prefetchOrder(options, orderId) {
+  try {
+    const { baseUrl, accessToken, timeoutMs } = options, origin = new URL(baseUrl).origin;
+    // The core's rules at their strictest: baseUrl an origin and nothing else, https (http on loopback
+    // only); a string token; the id's characters. Anything it would refuse (or spell otherwise) is not
+    // read early: the method called later says what is wrong.
+    if (
+      baseUrl.replace(/\/$/, "").toLowerCase() != origin ||
+      !/^(https:|http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:|$))/.test(origin) ||
+      typeof accessToken != "string" ||
+      !accessToken ||
+      typeof orderId != "string" ||
+      !/^[\w-]{1,64}$/.test(orderId)
+    )
+      return;
+    const url = `${origin}/api/orders/${orderId}${EARLY_READ}`;
+    const headers = { Accept: "application/vnd.api+json", Authorization: `Bearer ${accessToken}` };
+    const abort = new AbortController(), slot = Symbol.for("cl-checkout.early");
+    // The Checkout's timeout (15000 ms: its default, browser/mod.rs); an aborted early read rejects as fetch would.
+    setTimeout(() => abort.abort(new DOMException("", "TimeoutError")), timeoutMs || 15000);
+    globalThis[slot]?.abort.abort();
+    const answer = fetch(url, { headers, signal: abort.signal });
+    answer.catch(() => {}); // unused or failed: whoever takes it sees the failure
+    globalThis[slot] = { request: url + JSON.stringify(headers), answer, abort, at: Date.now() };
+  } catch {
+    // Not an object, not a URL: nothing to read early.
+  }
+}
+
 /** Whether `value` is an error thrown or rejected by this module (types.d.ts declares it). */
 export function isCheckoutError(value) {
   return value instanceof Error && value.name === "CheckoutError" && typeof value.kind === "string";

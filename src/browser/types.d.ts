@@ -186,6 +186,16 @@ export interface CheckoutError extends Error {
 /** Tells this module's errors apart from others. */
 export function isCheckoutError(value: unknown): value is CheckoutError;
 
+/**
+ * Starts reading the order the way `paymentMethod` and `createPaymentSource` begin, before `init()` has
+ * loaded the `.wasm`, so the download and the first round trip overlap (one round trip less on a page that
+ * opens with the payment form). Call it first, with the options you will give `new Checkout(...)`; the next
+ * request any Checkout sends uses that answer if it is this very read of this order with this token, within
+ * 10 s; any other request sent first drops it. Needs `accessToken` as a string; reads nothing (and never
+ * throws) when an argument would be refused: the method called later reports it.
+ */
+export function prefetchOrder(options: CheckoutOptions, orderId: string): void;
+
 /** The part of a Stripe.js instance the module calls; `Stripe(publishable_key)` (real or the sandbox's stand-in) fits. */
 export interface StripeLike {
   elements(options: { clientSecret: string; [option: string]: unknown }): unknown;

@@ -5,6 +5,7 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -26,14 +27,19 @@ export async function sandbox() {
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".json": "application/json", ".css": "text/css" };
 
-/** Serves files under `root` on 127.0.0.1 (its own origin, so API calls are cross-origin as in production). */
-export async function staticServer(headers = {}, root = ROOT) {
+/**
+ * Serves files under `root` on 127.0.0.1 (its own origin, so API calls are cross-origin as in production).
+ * With `gzip`, compressed (level 9) for a browser that accepts it, as a CDN or web host serves scripts and `.wasm`.
+ */
+export async function staticServer(headers = {}, root = ROOT, { gzip = false } = {}) {
   const server = createServer(async (req, res) => {
     let path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname)).replace(/^(\.\.[/\\])+/, "");
     if (path.endsWith("/")) path += "index.html";
     try {
-      const body = await readFile(join(root, path));
-      res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Cache-Control": "no-store", ...headers });
+      let body = await readFile(join(root, path));
+      const encoding = gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {};
+      if (encoding["Content-Encoding"]) body = gzipSync(body, { level: 9 });
+      res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Cache-Control": "no-store", ...encoding, ...headers });
       res.end(body);
     } catch {
       res.writeHead(404).end("not found");

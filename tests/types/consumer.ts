@@ -1,10 +1,11 @@
 // Type-checked with `tsc --noEmit --strict` against pkg/cl_checkout.d.ts:
 // every public method and error field, plus misuses the types must catch.
-import init, { Checkout, isCheckoutError, stripeOptions } from "../../pkg/cl_checkout.js";
+import init, { Checkout, isCheckoutError, prefetchOrder, stripeOptions } from "../../pkg/cl_checkout.js";
 import type { CheckoutError, CustomerPaymentSource, Order, PaymentMethod, PaymentSource, StripeOutcome, StripePayment } from "../../pkg/cl_checkout.js";
 import type { Stripe, StripeConstructorOptions } from "@stripe/stripe-js";
 
 export async function flow(orderId: string): Promise<string> {
+  prefetchOrder({ baseUrl: "https://shop.commercelayer.io", accessToken: "token" }, orderId);
   await init();
   const checkout = new Checkout({ baseUrl: "https://shop.commercelayer.io", accessToken: async () => "token", timeoutMs: 10_000 });
   const method: PaymentMethod | null = await checkout.paymentMethod(orderId);
@@ -74,6 +75,8 @@ export async function misuse(checkout: Checkout) {
   new Checkout({ baseUrl: "https://x.example", accessToken: 42 });
   // @ts-expect-error order ids are strings
   await checkout.paymentMethod(42);
+  // @ts-expect-error prefetchOrder takes the Checkout's options
+  prefetchOrder({ accessToken: "t" }, "o1");
   // @ts-expect-error attributes are JSON data
   await checkout.createPaymentSource("o1", { when: new Date() });
   // @ts-expect-error payment_source.type is one of the ten types

@@ -82,6 +82,7 @@ const RECIPE = [
   "+ wasm-opt --converge --strip-producers --strip-target-features",
   "+ no reference types",
   "+ one-letter import and export names (scripts/short-names.mjs)",
+  "+ wasm-opt: one-caller inlining up to 15 instructions, zeroed and unused low memory, flatten + reloop",
   "+ glue minified by esbuild, with the methods' entry point and the executor's snippet bundled in (the shipped pkg/)",
 ];
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the publishable npm package into pkg/: release wasm, wasm-bindgen glue
-# (--target web), wasm-opt -Oz from npm's binaryen, package.json, README, LICENSE.
+# (--target web), wasm-opt from npm's binaryen (optimize_wasm in release-env.sh),
+# package.json, README, LICENSE.
 #
 # The release .wasm is built with the nightly pinned in scripts/nightly-toolchain
 # (scripts/setup.sh installs it): std rebuilt for size, and panics as an
@@ -24,11 +25,7 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   # The declaration of [Symbol.dispose] needs lib esnext.disposable in every
   # consumer's tsconfig; free() stays for explicit disposal.
   sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$2/cl_checkout.d.ts"
-  node_modules/.bin/wasm-opt -Oz --converge "$2/cl_checkout_bg.wasm" -o "$2/cl_checkout_bg.wasm"
-  # One-letter import and export names in the .wasm and the glue (hashed names do not compress).
-  node scripts/short-names.mjs "$2"
-  # Once more after renaming (binaryen then orders and folds a little better: -150 B), and strip.
-  node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$2/cl_checkout_bg.wasm" -o "$2/cl_checkout_bg.wasm"
+  optimize_wasm "$2"
   # The raw exports' declarations describe names that no longer exist; the API is cl_checkout.d.ts.
   rm -f "$2/cl_checkout_bg.wasm.d.ts"
   # The glue ships minified (exports keep their names; cl_checkout.d.ts documents them), with

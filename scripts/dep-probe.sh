@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-measures the README's dependency notes: builds tools/dep-probe (one async
 # fetch export) as scripts/build.sh builds the package (pinned nightly,
-# build-std, immediate-abort, wasm-opt -Oz, one-letter names, minified glue), once bare and once
+# build-std, immediate-abort, optimize_wasm's passes and one-letter names, minified glue), once bare and once
 # with each of serde_json, serde-wasm-bindgen and gloo-net (bare, and with its
 # json feature as its documentation uses it), and prints the
 # shipped gzip bytes (.wasm + glue) of each. Not part of the tests or CI.
@@ -18,9 +18,7 @@ for feature in "" serde_json serde_wasm_bindgen gloo_net gloo_net_json; do
     --manifest-path "$PROBE/Cargo.toml" --features "$feature" "${BUILD_STD[@]}" --target-dir "$OUT/target"
   dir="$OUT/${feature:-bare}"
   wasm-bindgen --target web --out-dir "$dir" "$OUT/target/wasm32-unknown-unknown/release/dep_probe.wasm"
-  node_modules/.bin/wasm-opt -Oz --converge "$dir/dep_probe_bg.wasm" -o "$dir/dep_probe_bg.wasm"
-  node scripts/short-names.mjs "$dir" --name=dep_probe
-  node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features "$dir/dep_probe_bg.wasm" -o "$dir/dep_probe_bg.wasm"
+  optimize_wasm "$dir" dep_probe
   node_modules/.bin/esbuild "$dir/dep_probe.js" --minify --format=esm --log-level=warning --outfile="$dir/dep_probe.js" --allow-overwrite
   w=$(gz "$dir/dep_probe_bg.wasm"); j=$(gz "$dir/dep_probe.js"); t=$((w + j))
   [ -z "$feature" ] && bare=$t

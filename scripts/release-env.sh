@@ -13,3 +13,22 @@ RELEASE_RUSTFLAGS+=" --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}/registry/sr
 RELEASE_RUSTFLAGS+=" --remap-path-prefix=$_checkout/="
 BUILD_STD=(-Z build-std=std,panic_abort -Z build-std-features=optimize_for_size)
 unset _sysroot _checkout
+# binaryen's passes for the shipped .wasm. Beyond -Oz --converge: functions
+# with one caller are inlined only up to 15 instructions (binaryen's default
+# inlines them at any size, and the copies compress worse than calls); memory
+# starts zeroed (the module owns its memory); the lowest 1 KB is never
+# addressed (Rust's stack and data are above it); the control flow is
+# flattened and relooped, then optimized again. -1,021 B gzip together (the
+# README's recipe table has the row; -O3, -Os and --gufa were worse).
+WASM_OPT=(-Oz --converge --one-caller-inline-max-function-size=15 --low-memory-unused --zero-filled-memory --flatten --rereloop -Oz --converge)
+
+# wasm-bindgen's output in $1 (the module's name: $2, default cl_checkout) as it ships: binaryen's passes, one-letter
+# import and export names in the .wasm and the glue (hashed names do not
+# compress), the passes once more after renaming (binaryen then orders and
+# folds a little better: -150 B), and no producers or features sections.
+optimize_wasm() {
+  local name=${2:-cl_checkout}
+  node_modules/.bin/wasm-opt "${WASM_OPT[@]}" "$1/${name}_bg.wasm" -o "$1/${name}_bg.wasm"
+  node scripts/short-names.mjs "$1" --name="$name"
+  node_modules/.bin/wasm-opt "${WASM_OPT[@]}" --strip-producers --strip-target-features "$1/${name}_bg.wasm" -o "$1/${name}_bg.wasm"
+}

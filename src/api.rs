@@ -382,6 +382,9 @@ mod tests {
         assert!(js.contains("`${origin}/api/orders/${orderId}${EARLY_READ}`"));
         assert_eq!(req.headers(), &[("Accept", "application/vnd.api+json")]);
         assert!(js.contains("{ Accept: \"application/vnd.api+json\", Authorization: `Bearer ${accessToken}` }"));
+        // And it gives up when the Checkout would: the same default timeout.
+        let default = crate::request::DEFAULT_TIMEOUT_MS;
+        assert!(js.contains(&format!("timeoutMs || {default})")), "methods.js's default timeout is not {default}");
     }
 
     #[test]

@@ -3,6 +3,10 @@
 
 use crate::validate::BaseUrl;
 
+/// How long a request may take when the page sets no `timeoutMs` (the
+/// `Checkout`'s, and `prefetchOrder`'s in `methods.js`, which a test holds to it).
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
 /// The JSON:API media type, for `Accept` and `Content-Type`.
 pub const JSON_API: &str = "application/vnd.api+json";
 

@@ -75,7 +75,8 @@ export function prefetchOrder(options, orderId) {
     const url = `${origin}/api/orders/${orderId}${EARLY_READ}`;
     const headers = { Accept: "application/vnd.api+json", Authorization: `Bearer ${accessToken}` };
     const abort = new AbortController(), slot = Symbol.for("cl-checkout.early");
-    // The Checkout's timeout (15000 ms: its default, browser/mod.rs); an aborted early read rejects as fetch would.
+    // The Checkout's timeout (by default request::DEFAULT_TIMEOUT_MS, which a native test holds this
+    // literal to); an aborted early read rejects as fetch would.
     setTimeout(() => abort.abort(new DOMException("", "TimeoutError")), timeoutMs || 15000);
     globalThis[slot]?.abort.abort();
     const answer = fetch(url, { headers, signal: abort.signal });

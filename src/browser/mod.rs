@@ -21,6 +21,7 @@ use crate::api;
 use crate::error::CheckoutError;
 use crate::flow::{Create, Fact, Flow, Place, Single};
 use crate::json::Json;
+use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
 pub(crate) use convert::parse_json;
 use convert::{error_to_js, is_plain_object, js_to_json};
@@ -29,7 +30,6 @@ use run::{spawn, Finish};
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = include_str!("types.d.ts");
 
-const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 const MAX_TIMEOUT_MS: f64 = 600_000.0;
 
 enum AccessToken {

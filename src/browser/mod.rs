@@ -99,10 +99,7 @@ impl Checkout {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Checkout {
         // Thrown rather than returned as a Result: no multivalue shim in the .wasm (-100 B gzip).
-        match read_options(&options) {
-            Ok(inner) => Checkout { inner: Rc::new(inner) },
-            Err(e) => wasm_bindgen::throw_val(error_to_js(e)),
-        }
+        Checkout::try_new(options).unwrap_or_else(|e| wasm_bindgen::throw_val(e))
     }
 
     /// Every other method of the JavaScript class, by its number in
@@ -141,8 +138,8 @@ impl Checkout {
 }
 
 impl Checkout {
-    /// `new Checkout(options)` with the error returned rather than thrown
-    /// (for Rust callers: the browser tests).
+    /// `new Checkout(options)` with the `CheckoutError` returned rather than
+    /// thrown (the constructor throws it; the browser tests call this).
     pub fn try_new(options: JsValue) -> Result<Checkout, JsValue> {
         read_options(&options).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
     }

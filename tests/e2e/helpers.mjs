@@ -37,8 +37,9 @@ export async function staticServer(headers = {}, root = ROOT, { gzip = false } =
     if (path.endsWith("/")) path += "index.html";
     try {
       let body = await readFile(join(root, path));
-      const encoding = gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "") ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {};
-      if (encoding["Content-Encoding"]) body = gzipSync(body, { level: 9 });
+      const zipped = gzip && /\bgzip\b/.test(req.headers["accept-encoding"] ?? "");
+      if (zipped) body = gzipSync(body, { level: 9 });
+      const encoding = zipped ? { "Content-Encoding": "gzip", Vary: "Accept-Encoding" } : {};
       res.writeHead(200, { "Content-Type": TYPES[extname(path)] ?? "application/octet-stream", "Cache-Control": "no-store", ...encoding, ...headers });
       res.end(body);
     } catch {

@@ -1,9 +1,9 @@
 //! JavaScript ⇄ core values, and the one place a `CheckoutError` becomes a
 //! JavaScript `Error`.
 
-use js_sys::{Array, Reflect};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
+
+use super::js::{self, is_array, json_parse, object_keys, prototype_of, reflect_get, reflect_get_index, reflect_set};
 
 use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
@@ -13,7 +13,7 @@ use crate::json::{Json, ParseError, MAX_DEPTH};
 /// key as plain data, so a `__proto__` from the server never changes a
 /// prototype. The text is the core's own serialization, so it always parses.
 pub fn json_to_js(value: &Json) -> JsValue {
-    js_sys::JSON::parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
+    json_parse(&value.to_json_string()).unwrap_or(JsValue::NULL)
 }
 
 /// `JSON.parse` of a server answer, copied into the core's [`Json`] by the
@@ -21,25 +21,11 @@ pub fn json_to_js(value: &Json) -> JsValue {
 /// past [`MAX_DEPTH`] and numbers JavaScript cannot hold (`1e400`) are
 /// refused; the parse itself is bounded by the body's size limit in `http`.
 pub fn parse_json(text: &str) -> Result<Json, ParseError> {
-    let value = js_sys::JSON::parse(text).map_err(|_| ParseError::Invalid(0))?;
+    let value = json_parse(text).map_err(|_| ParseError::Invalid(0))?;
     copy(&value, &mut String::new(), 0, &plain_prototype()).map_err(|why| match why {
         NotData::TooDeep => ParseError::TooDeep,
         _ => ParseError::Invalid(0),
     })
-}
-
-// The page's values may be Proxies whose traps throw, or revoked Proxies:
-// every call that can run page code is declared `catch`, so a throw becomes
-// a CheckoutError instead of unwinding through Rust frames (and in the
-// release build, leaving the module's state half-updated).
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
-    fn object_keys(value: &JsValue) -> Result<Array, JsValue>;
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
-    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
 }
 
 /// Why a value is not JSON data.
@@ -89,8 +75,8 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
     if let Some(n) = value.as_f64() {
         return number_text(n).map(Json::Number).ok_or(NotData::NotFinite);
     }
-    if array_is_array(value).map_err(|_| NotData::Unreadable)? {
-        let length = Reflect::get(value, &"length".into()).map_err(|_| NotData::Unreadable)?.as_f64().unwrap_or(0.0);
+    if is_array(value).map_err(|_| NotData::Unreadable)? {
+        let length = length_of(value).map_err(|_| NotData::Unreadable)?;
         // Bounded: no page can make this loop run long.
         if length > 100_000.0 {
             return Err(NotData::TooLong);
@@ -102,7 +88,7 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
             path.push('[');
             push_index(path, i as usize);
             path.push(']');
-            let item = Reflect::get_u32(value, i).map_err(|_| NotData::Unreadable)?;
+            let item = reflect_get_index(value, i).map_err(|_| NotData::Unreadable)?;
             items.push(copy(&item, path, depth + 1, plain)?);
             path.truncate(len);
         }
@@ -112,12 +98,13 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
         return Err(NotData::Other);
     }
     let mut pairs = Vec::new();
-    for key in object_keys(value).map_err(|_| NotData::Unreadable)?.iter() {
-        let name = key.as_string().unwrap_or_default();
+    let keys = object_keys(value).map_err(|_| NotData::Unreadable)?;
+    for i in 0..length_of(&keys).unwrap_or(0.0) as u32 {
+        let name = js::get_index(&keys, i).as_string().unwrap_or_default();
         let len = path.len();
         path.push('.');
         path.push_str(&name);
-        let item = Reflect::get(value, &key).map_err(|_| NotData::Unreadable)?;
+        let item = reflect_get(value, &name).map_err(|_| NotData::Unreadable)?;
         if !item.is_undefined() {
             pairs.push((name, copy(&item, path, depth + 1, plain)?));
         }
@@ -128,13 +115,18 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
 
 /// A finite number's JSON text (JavaScript's shortest round-trip form).
 fn number_text(n: f64) -> Option<String> {
-    n.is_finite().then(|| js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default())
+    n.is_finite().then(|| js::number_text(n))
+}
+
+/// An array's `length` (an error when reading it threw: a Proxy trap).
+fn length_of(array: &JsValue) -> Result<f64, JsValue> {
+    reflect_get(array, "length").map(|n| n.as_f64().unwrap_or(0.0))
 }
 
 /// An object literal or `Object.create(null)`; not a Date, Map, class
 /// instance… (nor a Proxy whose traps throw: false, never a throw).
 pub fn is_plain_object(value: &JsValue) -> bool {
-    !array_is_array(value).unwrap_or(true) && is_plain_non_array(value, &plain_prototype()).unwrap_or(false)
+    !is_array(value).unwrap_or(true) && is_plain_non_array(value, &plain_prototype()).unwrap_or(false)
 }
 
 /// Whether `value`, known not to be an array, is an object literal or
@@ -149,7 +141,7 @@ fn is_plain_non_array(value: &JsValue, plain: &JsValue) -> Result<bool, JsValue>
 
 /// `Object.prototype` (of this realm).
 fn plain_prototype() -> JsValue {
-    prototype_of(&js_sys::Object::new()).unwrap_or(JsValue::NULL)
+    prototype_of(&js::new_object()).unwrap_or(JsValue::NULL)
 }
 
 fn push_index(out: &mut String, i: usize) {
@@ -167,16 +159,16 @@ fn not_json(path: &str, why: &str) -> CheckoutError {
 /// The JavaScript face of every failure: an `Error` named `CheckoutError`
 /// with `kind`, `status` and `errors`.
 pub fn error_to_js(e: CheckoutError) -> JsValue {
-    let err = js_sys::Error::new(&e.message);
-    err.set_name("CheckoutError");
+    let err: JsValue = js::Error::new(&e.message).into();
     let status = e.status.map_or(JsValue::NULL, |s| JsValue::from_f64(f64::from(s)));
-    let errors: Array = e.errors.iter().map(|x| json_to_js(&x.to_json())).collect();
-    let _ = Reflect::set(&err, &"kind".into(), &e.kind.as_str().into());
-    let _ = Reflect::set(&err, &"status".into(), &status);
-    let _ = Reflect::set(&err, &"errors".into(), &errors);
+    let errors = json_to_js(&Json::Array(e.errors.iter().map(|x| x.to_json()).collect()));
+    reflect_set(&err, "name", &"CheckoutError".into());
+    reflect_set(&err, "kind", &e.kind.as_str().into());
+    reflect_set(&err, "status", &status);
+    reflect_set(&err, "errors", &errors);
     let stripe = e.stripe.as_ref().map_or(JsValue::NULL, |d| json_to_js(&d.to_json()));
-    let _ = Reflect::set(&err, &"stripe".into(), &stripe);
-    err.into()
+    reflect_set(&err, "stripe", &stripe);
+    err
 }
 
 /// A payment's outcome with its wallet result set as `wallet` and
@@ -188,7 +180,7 @@ pub fn with_wallet(outcome: JsValue, wallet: Option<Result<Json, CheckoutError>>
         Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
         None => (JsValue::NULL, JsValue::NULL),
     };
-    let _ = Reflect::set(&outcome, &"wallet".into(), &wallet);
-    let _ = Reflect::set(&outcome, &"walletError".into(), &wallet_error);
+    reflect_set(&outcome, "wallet", &wallet);
+    reflect_set(&outcome, "walletError", &wallet_error);
     outcome
 }

@@ -7,6 +7,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, with_wallet};
+use super::js::Promise;
 use super::{arg_object, arg_string, get, location_href, spawn, url_arg, Checkout, Finish};
 use crate::error::CheckoutError;
 use crate::flow::{Authorize, Finished, Flow};
@@ -20,7 +21,7 @@ const GATEWAY_TYPES: &str = include_str!("gateways.d.ts");
 impl Checkout {
     /// Runs a gateway step (what the provider's library gave) for the
     /// order's payment source: placed, or an action / redirect / wait.
-    pub fn pay_with_gateway(&self, order_id: JsValue, step: JsValue, options: JsValue) -> js_sys::Promise {
+    pub fn pay_with_gateway(&self, order_id: JsValue, step: JsValue, options: JsValue) -> Promise {
         let flow = (|| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let step = GatewayStep::read(&arg_object(&step, "step")?)?;
@@ -37,7 +38,7 @@ impl Checkout {
     /// `return_url`, Checkout.com's `success_url`/`failure_url`, Adyen's
     /// `returnUrl`): runs the step the URL carries. Resolves `null` when the
     /// URL carries none (not a return, or PayPal's cancel page).
-    pub fn resume_gateway(&self, order_id: JsValue, url: JsValue) -> js_sys::Promise {
+    pub fn resume_gateway(&self, order_id: JsValue, url: JsValue) -> Promise {
         // A bad order id is refused even on a page that is not a return (as resumeStripe does).
         let read = || -> Result<(String, String), CheckoutError> {
             let id = arg_string(&order_id, "order id")?;
@@ -46,10 +47,10 @@ impl Checkout {
         };
         let (id, url) = match read() {
             Ok(both) => both,
-            Err(e) => return js_sys::Promise::reject(&error_to_js(e)),
+            Err(e) => return Promise::reject(&error_to_js(e)),
         };
         let Some(step) = gateway::read_return_url(&url) else {
-            return js_sys::Promise::resolve(&JsValue::NULL);
+            return Promise::resolve(&JsValue::NULL);
         };
         let flow = Authorize::new(&id, step, false, self.inner.refreshable()).map(|f| Box::new(f) as Box<dyn Flow>);
         spawn(self.inner.clone(), flow, None, Finish::Gateway)

@@ -1,9 +1,9 @@
 //! Sends an [`ApiRequest`] with the global `fetch` (window, worker or Node)
 //! and hands the status and body to the core.
 
-use js_sys::{Array, JsString, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
+
+use super::js::{self, AbortSignal, Promise};
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::flow::Answer;
@@ -14,7 +14,7 @@ use crate::validate::BaseUrl;
 
 /// Bodies past this size are refused rather than parsed (no checkout
 /// answer comes near it; a runaway proxy or attacker might).
-const MAX_BODY_CHARS: u32 = 16 * 1024 * 1024;
+const MAX_BODY_CHARS: f64 = 16.0 * 1024.0 * 1024.0;
 
 // `fetch` with the caller's signal and the timeout combined:
 // `AbortSignal.any([AbortSignal.timeout(ms), caller])` where the browser has
@@ -69,20 +69,20 @@ pub fn send(
 /// What `send`'s Promise resolved with, as the core's answer; a body past
 /// the size limit is refused.
 pub fn answer(sent: &JsValue) -> Result<Answer, CheckoutError> {
-    let item = |i| Reflect::get_u32(sent, i).unwrap_or(JsValue::UNDEFINED);
+    let item = |i| js::get_index(sent, i);
     let text = item(1);
-    let text: &JsString = text.unchecked_ref();
-    if text.length() > MAX_BODY_CHARS {
+    // Measured in JavaScript, before the body is copied into the module's memory.
+    if js::get(&text, "length").as_f64().unwrap_or(0.0) > MAX_BODY_CHARS {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     let hints = WaitHints::read(item(2).as_string(), item(3).as_string(), item(4).as_string());
-    Ok(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: String::from(text), hints })
+    Ok(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: text.as_string().unwrap_or_default(), hints })
 }
 
 /// Why `send`'s Promise rejected (`thrown`): not sent, or cut off while the body was read.
 pub fn failed_send(thrown: &JsValue, req: &ApiRequest) -> CheckoutError {
-    if Array::is_array(thrown) {
-        failed(&Reflect::get_u32(thrown, 0).unwrap_or(JsValue::UNDEFINED), req, "was cut off while its answer was read")
+    if js::is_array(thrown).unwrap_or(false) {
+        failed(&js::get_index(thrown, 0), req, "was cut off while its answer was read")
     } else {
         failed(thrown, req, "could not be sent")
     }
@@ -104,7 +104,7 @@ const ABORTED: (ErrorKind, &str) = (ErrorKind::Aborted, ": the caller's AbortSig
 
 /// Classifies a rejected fetch: the timeout signal, the caller's signal, or the network.
 fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
-    let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let name = js::get(e, "name").as_string().unwrap_or_default();
     let cause = match name.as_str() {
         "TimeoutError" => (ErrorKind::Timeout, " in time (timeoutMs). The network is slow or the service is busy: try again."),
         "AbortError" => ABORTED,

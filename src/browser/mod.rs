@@ -7,15 +7,14 @@ mod convert;
 #[cfg(feature = "gateways")]
 mod gateways;
 mod http;
+mod js;
 mod run;
 mod stripe;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use web_sys::AbortSignal;
 
 use crate::api;
 use crate::error::CheckoutError;
@@ -25,6 +24,8 @@ use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
 pub(crate) use convert::parse_json;
 use convert::{error_to_js, is_plain_object, js_to_json};
+pub(super) use js::get;
+use js::{AbortSignal, Function, Promise};
 use run::{spawn, Finish};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -348,8 +349,8 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     let token = get(options, "accessToken");
     let token = if let Some(t) = token.as_string().filter(|t| !t.is_empty()) {
         AccessToken::Fixed(t)
-    } else if let Some(f) = token.dyn_ref::<Function>() {
-        AccessToken::Provider(f.clone())
+    } else if token.is_function() {
+        AccessToken::Provider(token.unchecked_into())
     } else {
         return Err(CheckoutError::invalid_input(
             "accessToken must be a non-empty string, or a function returning one (or a Promise of one).",
@@ -405,10 +406,6 @@ pub(super) fn url_arg(url: &JsValue, current: Option<String>) -> Result<String, 
         None if url.is_undefined() => Ok(current.unwrap_or_default()),
         None => Err(CheckoutError::invalid_input("url must be a string (it defaults to location.href).")),
     }
-}
-
-pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
-    Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
 fn arg_string(value: &JsValue, what: &str) -> Result<String, CheckoutError> {

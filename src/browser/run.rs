@@ -8,10 +8,10 @@
 
 use std::rc::Rc;
 
-use js_sys::Promise;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, json_to_js};
+use super::js::Promise;
 use super::{http, stripe, AccessToken, Inner};
 use crate::error::CheckoutError;
 use crate::flow::{self, Action, Event, Finished, Flow};

@@ -4,10 +4,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use js_sys::{Promise, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, is_plain_object, json_to_js, with_wallet};
+use super::js::{get_index, Promise};
 use super::{get, location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
@@ -63,9 +63,9 @@ extern "C" {
 
 /// What a Stripe.js call's `[what, name]` (above) means for the page.
 fn stripe_call_failed(thrown: &JsValue) -> CheckoutError {
-    let name = Reflect::get_u32(thrown, 1).ok().and_then(|n| n.as_string()).unwrap_or_default();
+    let name = get_index(thrown, 1).as_string().unwrap_or_default();
     let mut m = String::new();
-    let kind = match Reflect::get_u32(thrown, 0).ok().and_then(|w| w.as_f64()) {
+    let kind = match get_index(thrown, 0).as_f64() {
         Some(0.0) => {
             m.push_str("The Stripe object has no ");
             m.push_str(&name);
@@ -121,7 +121,7 @@ impl PaymentState {
         if !(target.is_string() || target.is_object()) {
             return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
         }
-        let options = if options.is_undefined() { js_sys::Object::new().into() } else { options.clone() };
+        let options = if options.is_undefined() { super::js::new_object() } else { options.clone() };
         if !is_plain_object(&options) {
             return Err(CheckoutError::invalid_input("mountStripe options must be a plain object."));
         }

@@ -96,8 +96,9 @@ pub fn checkout(token: &str) -> Checkout {
     Checkout::try_new(options(sandbox_url(), &token.into())).unwrap_or_else(|_| panic!("valid options"))
 }
 
-pub async fn settle(p: Promise) -> Result<JsValue, JsValue> {
-    JsFuture::from(p).await
+/// What a Promise the module returned settles with.
+pub async fn settle(p: impl Into<JsValue>) -> Result<JsValue, JsValue> {
+    JsFuture::from(p.into().unchecked_into::<Promise>()).await
 }
 
 pub fn prop(v: &JsValue, key: &str) -> JsValue {

@@ -223,7 +223,7 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
         message.push(')');
         if let Some(text) = first.detail.as_deref().or(first.title.as_deref()) {
             message.push_str(": ");
-            message.push_str(text.trim_end_matches('.'));
+            message.push_str(crate::text::trim_final_dots(text));
         }
     } else if body.trim_ascii().is_empty() {
         message.push_str(" with an empty body");
@@ -290,13 +290,15 @@ pub fn redact(text: &str) -> String {
     if crate::text::find(text, MARK).is_none() {
         return text.to_string();
     }
-    let is_word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    // Bytes, not chars: a word is ASCII, and every byte of a multi-byte
+    // character ends one, so the cuts fall on character boundaries.
+    let not_word = |b: &u8| !(b.is_ascii_alphanumeric() || *b == b'_');
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = crate::text::find(rest, MARK) {
-        let start = rest[..at].rfind(|c: char| !is_word(c)).map_or(0, |i| i + 1);
+        let start = rest.as_bytes().get(..at).and_then(|head| head.iter().rposition(not_word)).map_or(0, |i| i + 1);
         let after = &rest[at + MARK.len()..];
-        let end = after.find(|c: char| !is_word(c)).unwrap_or(after.len());
+        let end = after.bytes().position(|b| not_word(&b)).unwrap_or(after.len());
         out.push_str(&rest[..start]);
         out.push_str("[redacted client_secret]");
         rest = &after[end..];

@@ -123,7 +123,7 @@ pub fn stripe_error(details: StripeDetails) -> CheckoutError {
     }
     if let Some(text) = &details.message {
         m.push_str(": ");
-        m.push_str(text.trim_end_matches('.'));
+        m.push_str(crate::text::trim_final_dots(text));
     }
     m.push_str(". ");
     m.push_str(advice);
@@ -139,7 +139,7 @@ pub fn intent_failed(status: &str, last_error: Option<&str>) -> CheckoutError {
     m.push(')');
     if let Some(text) = last_error {
         m.push_str(": ");
-        m.push_str(text.trim_end_matches('.'));
+        m.push_str(crate::text::trim_final_dots(text));
     }
     m.push_str(". Let the shopper pay again; the order was not placed.");
     let mut e = CheckoutError::new(ErrorKind::Stripe, redact(&m));

@@ -47,6 +47,13 @@ pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// `s` without its final full stops, as `str::trim_end_matches('.')`
+/// (whose char searcher costs 0.3 KB of the `.wasm`).
+pub fn trim_final_dots(s: &str) -> &str {
+    // The byte after the last non-dot byte starts a char: a dot is one byte.
+    s.get(..s.bytes().rposition(|b| b != b'.').map_or(0, |i| i + 1)).unwrap_or(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +76,9 @@ mod tests {
                 assert_eq!(split(hay, needle).collect::<Vec<_>>(), hay.split(needle).collect::<Vec<_>>(), "{hay} {needle}");
                 assert_eq!(replace_all(hay, needle, "[r]"), hay.replace(needle, "[r]"), "{hay} {needle}");
             }
+        }
+        for s in ["", ".", "...", "Declined.", "Declined", "é.", "a.b..", ".é"] {
+            assert_eq!(trim_final_dots(s), s.trim_end_matches('.'), "{s}");
         }
     }
 }

@@ -32,7 +32,7 @@ impl BaseUrl {
         } else {
             return refuse("must start with https://");
         };
-        let (host, port) = match rest.rfind(':') {
+        let (host, port) = match rest.bytes().rposition(|b| b == b':') {
             Some(i) if !rest.ends_with(']') => (&rest[..i], Some(&rest[i + 1..])),
             _ => (rest, None),
         };
@@ -47,7 +47,7 @@ impl BaseUrl {
                 return refuse("has an invalid port");
             }
         }
-        let loopback = matches!(host.to_ascii_lowercase().as_str(), "localhost" | "127.0.0.1" | "[::1]");
+        let loopback = ["localhost", "127.0.0.1", "[::1]"].iter().any(|h| host.eq_ignore_ascii_case(h));
         if !secure && !loopback {
             return refuse("must use https:// (http:// is allowed only for localhost and 127.0.0.1)");
         }
@@ -62,7 +62,7 @@ impl BaseUrl {
     }
 }
 
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+pub(crate) fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }

@@ -309,8 +309,8 @@ impl PaymentState {
 
 fn read_confirm_options(options: &JsValue, checkout: &Inner) -> Result<(String, bool), CheckoutError> {
     let url = get(options, "returnUrl").as_string().unwrap_or_default();
-    let lower = url.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+    let absolute = |scheme| crate::validate::strip_prefix_ignore_case(&url, scheme).is_some();
+    if !(absolute("https://") || absolute("http://")) {
         return Err(CheckoutError::invalid_input(
             "confirm({ returnUrl }) needs the absolute http(s) URL Stripe sends the shopper back to after a redirect.",
         ));

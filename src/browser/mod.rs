@@ -63,7 +63,11 @@ impl<T: Clone> Remembered<T> {
     }
 
     fn remove(&self, key: &str) {
-        self.0.borrow_mut().retain(|(k, _)| k != key);
+        let mut list = self.0.borrow_mut();
+        // Keys are unique (insert replaces), so one removal is all; order does not matter.
+        if let Some(i) = list.iter().position(|(k, _)| k == key) {
+            list.swap_remove(i);
+        }
     }
 }
 

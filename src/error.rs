@@ -161,7 +161,14 @@ impl std::fmt::Display for CheckoutError {
 impl CheckoutError {
     /// An error with no HTTP status or details.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        CheckoutError { kind, message: message.into(), status: None, errors: Vec::new(), stripe: None }
+        Self::with_message(kind, message.into())
+    }
+
+    /// One copy of the construction for the module's hundred-odd error
+    /// sites, rather than one inlined at each (-84 B gzip).
+    #[inline(never)]
+    fn with_message(kind: ErrorKind, message: String) -> Self {
+        CheckoutError { kind, message, status: None, errors: Vec::new(), stripe: None }
     }
 
     /// The caller passed something unusable; nothing was sent.

@@ -137,8 +137,28 @@ impl StripeDetails {
 }
 
 /// The one error type: every failure reaches JavaScript as one of these.
+/// One pointer wide: its details are boxed ([`ErrorDetails`], reached
+/// through `Deref`), so a `Result` carrying it is hardly larger than its
+/// success value, and each `?` moves a pointer instead of the whole error.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CheckoutError {
+pub struct CheckoutError(Box<ErrorDetails>);
+
+impl std::ops::Deref for CheckoutError {
+    type Target = ErrorDetails;
+    fn deref(&self) -> &ErrorDetails {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for CheckoutError {
+    fn deref_mut(&mut self) -> &mut ErrorDetails {
+        &mut self.0
+    }
+}
+
+/// What a [`CheckoutError`] says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ErrorDetails {
     /// What kind of failure.
     pub kind: ErrorKind,
     /// What happened and what to do, with no secret in it.
@@ -168,7 +188,7 @@ impl CheckoutError {
     /// sites, rather than one inlined at each (-84 B gzip).
     #[inline(never)]
     fn with_message(kind: ErrorKind, message: String) -> Self {
-        CheckoutError { kind, message, status: None, errors: Vec::new(), stripe: None }
+        CheckoutError(Box::new(ErrorDetails { kind, message, status: None, errors: Vec::new(), stripe: None }))
     }
 
     /// The caller passed something unusable; nothing was sent.
@@ -239,7 +259,7 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
     }
     message.push_str(". ");
     message.push_str(advice(status, errors.first().and_then(|e| e.code.as_deref())));
-    CheckoutError { kind: ErrorKind::Api, message, status: Some(status), errors, stripe: None }
+    CheckoutError(Box::new(ErrorDetails { kind: ErrorKind::Api, message, status: Some(status), errors, stripe: None }))
 }
 
 fn advice(status: u16, code: Option<&str>) -> &'static str {

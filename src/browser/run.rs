@@ -114,7 +114,7 @@ impl Run {
             Awaiting::Response(_) if ok => Some(http::answer(&value).map_or_else(Event::Failed, Event::Answer)),
             Awaiting::Response(req) => Some(Event::Failed(http::failed_send(&value, &req))),
             Awaiting::Wait => Some(Event::Waited),
-            Awaiting::Stripe if ok => Some(Event::Stripe(stripe::read_result(&value))),
+            Awaiting::Stripe if ok => Some(Event::Stripe(Box::new(stripe::read_result(&value)))),
             Awaiting::Stripe => Some(Event::Failed(stripe::rejected())),
         };
         let mut action = match event {

@@ -49,8 +49,9 @@ pub enum Event {
     Failed(CheckoutError),
     /// The wait of [`Action::Wait`] is over.
     Waited,
-    /// Stripe.js answered the call of [`Action::Stripe`].
-    Stripe(StripeResult),
+    /// Stripe.js answered the call of [`Action::Stripe`] (boxed: the
+    /// largest event, it would size every `Event` the flows pass along).
+    Stripe(Box<StripeResult>),
 }
 
 /// What the edge should do next.

@@ -182,8 +182,9 @@ impl Flow for Pay {
                 Step::Answered(Err(e)) => Action::Done(Err(e)),
             },
             // A failed look at a `processing` intent is no decline: it may still complete.
-            (PayState::Settling, Event::Stripe(StripeResult { error: Some(_), .. }) | Event::Failed(_)) => self.pending(),
-            (PayState::Asking | PayState::Settling, Event::Stripe(result)) => self.stripe(result),
+            (PayState::Settling, Event::Failed(_)) => self.pending(),
+            (PayState::Settling, Event::Stripe(result)) if result.error.is_some() => self.pending(),
+            (PayState::Asking | PayState::Settling, Event::Stripe(result)) => self.stripe(*result),
             (PayState::Settling, Event::Waited) => Action::Stripe(StripeCall::Retrieve),
             (PayState::Asking, Event::Failed(e)) => Action::Done(Err(e)),
             (PayState::Placing(place), event) => match place.handle(event) {

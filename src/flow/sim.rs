@@ -61,14 +61,14 @@ pub fn run(flow: &mut dyn Flow, script: Vec<Reply>) -> (Vec<String>, Result<Fini
             Action::Stripe(call) => {
                 trace.push(if call == StripeCall::Confirm { "stripe confirm".into() } else { "stripe retrieve".into() });
                 match replies.next().unwrap_or_else(|| panic!("no reply scripted after {trace:?}")) {
-                    Reply::Stripe(error, status) => Event::Stripe(StripeResult {
+                    Reply::Stripe(error, status) => Event::Stripe(Box::new(StripeResult {
                         error: error.map(|code| StripeDetails {
                             error_type: Some("card_error".into()),
                             code: Some(code.into()),
                             ..StripeDetails::default()
                         }),
                         intent: Some(Intent { id: "pi_1".into(), status: status.into(), last_error: None }),
-                    }),
+                    })),
                     Reply::Fail(kind) => Event::Failed(CheckoutError::new(kind, "Stripe.js threw")),
                     _ => panic!("an HTTP reply for a Stripe call: {trace:?}"),
                 }

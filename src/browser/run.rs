@@ -49,9 +49,9 @@ enum Awaiting {
     /// Nothing: the flow has not started.
     Start,
     /// The access token function's value, for this request.
-    Token(ApiRequest),
+    Token(Box<ApiRequest>),
     /// The answer (`http::send`): status, body and wait hints.
-    Response(ApiRequest),
+    Response(Box<ApiRequest>),
     /// The end of a wait.
     Wait,
     /// What Stripe.js resolved with.
@@ -154,7 +154,7 @@ impl Run {
     }
 
     /// Sends `req` with `token`; the Promise of its Response.
-    fn fetch(&mut self, req: ApiRequest, token: String) -> Result<JsValue, CheckoutError> {
+    fn fetch(&mut self, req: Box<ApiRequest>, token: String) -> Result<JsValue, CheckoutError> {
         let inner = &self.inner;
         let sent = http::send(&inner.base, &req, &token, inner.timeout_ms, inner.signal.as_ref())?;
         if !self.tokens.contains(&token) {

@@ -61,7 +61,7 @@ impl Call {
 
     /// Sends the request.
     pub fn start(&self) -> Action {
-        Action::Send(self.req.clone())
+        Action::Send(Box::new(self.req.clone()))
     }
 
     /// Reads an answer, a failure or the end of a wait.

@@ -60,7 +60,7 @@ pub enum Action {
     /// Send this request (with the current access token; a token function
     /// is called before each send, so a resend after an expired token
     /// carries a fresh one).
-    Send(ApiRequest),
+    Send(Box<ApiRequest>),
     /// Wait this many milliseconds, then report [`Event::Waited`].
     Wait(u32),
     /// Call Stripe.js, then report [`Event::Stripe`].

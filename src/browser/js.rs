@@ -35,6 +35,13 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn aborted(this: &AbortSignal) -> bool;
 
+    /// A JavaScript string, measured before it is copied into the module.
+    pub type Text;
+    /// `text.length` (UTF-16 code units; `Reflect.get` refuses a string,
+    /// which is no object).
+    #[wasm_bindgen(method, getter, catch)]
+    pub fn length(this: &Text) -> Result<f64, JsValue>;
+
     /// `Reflect.get(target, key)`.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     pub fn reflect_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;

@@ -155,3 +155,31 @@ test("hostile arguments from the page: CheckoutErrors, never a trap or a leaked 
     assert.match(out.afterwards[0], /^CheckoutError:api$/, `${entry}: the module still answers after all of them`);
   }
 });
+
+test("an answer past 16 MiB is refused before it is copied into the module, and the module keeps working", async () => {
+  // Too large for a sandbox fault (1 MiB): the real answer's status and headers (CORS included), with a 17 MiB body.
+  const id = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
+  const page = await chrome.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  const huge = `{"data":{"id":"${id}","type":"orders","attributes":{"number":"${"x".repeat(17 * 1024 * 1024)}"}}}`;
+  await page.route(`${sbx.url}/api/orders/${id}?**`, async (route) => {
+    if (route.request().method() !== "GET") return route.continue();
+    await route.fulfill({ response: await route.fetch(), body: huge });
+  });
+  await page.goto(`${site.url}/tests/e2e/blank.html`);
+  const got = await page.evaluate(
+    async ({ base, token, id }) => {
+      const cl = await import("/pkg/cl_checkout.js");
+      await cl.default();
+      const checkout = new cl.Checkout({ baseUrl: base, accessToken: token });
+      const settle = (p) => p.then(() => "value", (e) => `${e.kind}: ${e.message}`);
+      return [await settle(checkout.order(id)), await settle(checkout.paymentMethod("does-not-exist-1"))];
+    },
+    { base: sbx.url, token: tok, id },
+  );
+  await page.close();
+  assert.deepEqual(errors, []);
+  assert.equal(got[0], "decode: The response body is larger than 16 MiB; refused.");
+  assert.match(got[1], /^api: /, "the module still answers afterwards");
+});

@@ -20,8 +20,8 @@ unset _sysroot _checkout
 # starts zeroed (the module owns its memory); the lowest 1 KB is never
 # addressed (Rust's stack and data are above it); the control flow is
 # flattened and relooped, then optimized again. -1,021 B gzip on the shipped
-# .wasm (the README's recipe row, measured from the step before: -1,193 B;
-# -O3, -Os and --gufa were worse).
+# .wasm when added (the README's recipe row re-measures it on the current
+# code; -O3, -Os and --gufa were worse).
 WASM_OPT=(-Oz --converge --one-caller-inline-max-function-size=15 --low-memory-unused --zero-filled-memory --flatten --rereloop -Oz --converge)
 
 # wasm-bindgen's output in $1 (the module's name: $2, default cl_checkout) as it ships: binaryen's passes, one-letter

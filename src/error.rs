@@ -259,7 +259,9 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
     }
     message.push_str(". ");
     message.push_str(advice(status, errors.first().and_then(|e| e.code.as_deref())));
-    CheckoutError(Box::new(ErrorDetails { kind: ErrorKind::Api, message, status: Some(status), errors, stripe: None }))
+    let mut e = CheckoutError::new(ErrorKind::Api, message).with_status(status);
+    e.errors = errors;
+    e
 }
 
 fn advice(status: u16, code: Option<&str>) -> &'static str {

@@ -3,7 +3,9 @@
 
 use wasm_bindgen::JsValue;
 
-use super::js::{self, is_array, json_parse, object_keys, prototype_of, reflect_get, reflect_get_index, reflect_set};
+use super::js::{
+    self, is_array, json_parse, length_of, object_keys, prototype_of, reflect_get_index, reflect_get_key, reflect_set,
+};
 
 use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
@@ -100,11 +102,12 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
     let mut pairs = Vec::new();
     let keys = object_keys(value).map_err(|_| NotData::Unreadable)?;
     for i in 0..length_of(&keys).unwrap_or(0.0) as u32 {
-        let name = js::get_index(&keys, i).as_string().unwrap_or_default();
+        let key = js::get_index(&keys, i);
+        let name = key.as_string().unwrap_or_default();
         let len = path.len();
         path.push('.');
         path.push_str(&name);
-        let item = reflect_get(value, &name).map_err(|_| NotData::Unreadable)?;
+        let item = reflect_get_key(value, &key).map_err(|_| NotData::Unreadable)?;
         if !item.is_undefined() {
             pairs.push((name, copy(&item, path, depth + 1, plain)?));
         }
@@ -116,11 +119,6 @@ fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Re
 /// A finite number's JSON text (JavaScript's shortest round-trip form).
 fn number_text(n: f64) -> Option<String> {
     n.is_finite().then(|| js::number_text(n))
-}
-
-/// An array's `length` (an error when reading it threw: a Proxy trap).
-fn length_of(array: &JsValue) -> Result<f64, JsValue> {
-    reflect_get(array, "length").map(|n| n.as_f64().unwrap_or(0.0))
 }
 
 /// An object literal or `Object.create(null)`; not a Date, Map, class

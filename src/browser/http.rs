@@ -72,7 +72,7 @@ pub fn answer(sent: &JsValue) -> Result<Answer, CheckoutError> {
     let item = |i| js::get_index(sent, i);
     let text = item(1);
     // Measured in JavaScript, before the body is copied into the module's memory.
-    if text.unchecked_ref::<js::Text>().length().unwrap_or(0.0) > MAX_BODY_CHARS {
+    if js::length_of(&text).unwrap_or(0.0) > MAX_BODY_CHARS {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     let hints = WaitHints::read(item(2).as_string(), item(3).as_string(), item(4).as_string());

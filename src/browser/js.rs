@@ -35,16 +35,21 @@ extern "C" {
     #[wasm_bindgen(method, getter)]
     pub fn aborted(this: &AbortSignal) -> bool;
 
-    /// A JavaScript string, measured before it is copied into the module.
-    pub type Text;
-    /// `text.length` (UTF-16 code units; `Reflect.get` refuses a string,
-    /// which is no object).
+    /// A string or an array, measured without copying it.
+    pub type Sized;
+    /// `value.length` (a string's in UTF-16 code units: `Reflect.get`
+    /// refuses a string, which is no object; a Proxy's trap may throw, or
+    /// give a non-number, kept as a value so no page code runs to convert it).
     #[wasm_bindgen(method, getter, catch)]
-    pub fn length(this: &Text) -> Result<f64, JsValue>;
+    pub fn length(this: &Sized) -> Result<JsValue, JsValue>;
 
     /// `Reflect.get(target, key)`.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     pub fn reflect_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
+    /// `Reflect.get(target, key)` with a key JavaScript gave (`Object.keys`),
+    /// which a Rust string may not spell (a lone surrogate).
+    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
+    pub fn reflect_get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     /// `Reflect.get(target, index)`.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
     pub fn reflect_get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
@@ -79,6 +84,11 @@ extern "C" {
 /// `obj[key]`, or `undefined` where reading it threw.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `value.length`, or 0 where it is not a number.
+pub fn length_of(value: &JsValue) -> Result<f64, JsValue> {
+    value.unchecked_ref::<Sized>().length().map(|n| n.as_f64().unwrap_or(0.0))
 }
 
 /// `obj[i]`, or `undefined` where reading it threw.

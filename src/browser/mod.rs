@@ -24,8 +24,7 @@ use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
 pub(crate) use convert::parse_json;
 use convert::{error_to_js, is_plain_object, js_to_json};
-pub(super) use js::get;
-use js::{AbortSignal, Function, Promise};
+use js::{get, AbortSignal, Function, Promise};
 use run::{spawn, Finish};
 
 #[wasm_bindgen(typescript_custom_section)]

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, is_plain_object, json_to_js, with_wallet};
-use super::js::{get_index, Promise};
-use super::{get, location_href, replace_url, spawn, url_arg, Finish, Inner};
+use super::js::{get, get_index, Promise};
+use super::{location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
 use crate::json::Json;

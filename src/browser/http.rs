@@ -68,7 +68,7 @@ pub fn send(
 
 /// What `send`'s Promise resolved with, as the core's answer; a body past
 /// the size limit is refused.
-pub fn answer(sent: &JsValue) -> Result<Answer, CheckoutError> {
+pub fn answer(sent: &JsValue) -> Result<Box<Answer>, CheckoutError> {
     let item = |i| js::get_index(sent, i);
     let text = item(1);
     // Measured in JavaScript, before the body is copied into the module's memory.
@@ -76,7 +76,7 @@ pub fn answer(sent: &JsValue) -> Result<Answer, CheckoutError> {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     let hints = WaitHints::read(item(2).as_string(), item(3).as_string(), item(4).as_string());
-    Ok(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: text.as_string().unwrap_or_default(), hints })
+    Ok(Box::new(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: text.as_string().unwrap_or_default(), hints }))
 }
 
 /// Why `send`'s Promise rejected (`thrown`): not sent, or cut off while the body was read.

@@ -165,7 +165,7 @@ impl Run {
 
     /// The flow is over: scrubs every token sent from its errors, remembers
     /// what it learned, and gives `drive` the value or the error.
-    fn finish(&mut self, result: Result<Finished, CheckoutError>) -> JsValue {
+    fn finish(&mut self, result: Result<Box<Finished>, CheckoutError>) -> JsValue {
         let scrub = |e: CheckoutError| self.tokens.iter().fold(e, |e, t| e.without_secret(t));
         let result = result.map_err(scrub).map(|mut finished| {
             if let Some(Some(Err(e))) = finished.paid.as_mut().map(|p| &mut p.wallet) {
@@ -183,14 +183,14 @@ impl Run {
                 result.map(|f| json_to_js(&f.value))
             }
             Finish::Stripe(state) => {
-                let outcome = result.map(stripe::outcome);
+                let outcome = result.map(|f| stripe::outcome(*f));
                 if let Some(state) = state {
                     state.settled(&outcome);
                 }
                 outcome
             }
             #[cfg(feature = "gateways")]
-            Finish::Gateway => result.map(super::gateways::outcome),
+            Finish::Gateway => result.map(|f| super::gateways::outcome(*f)),
         };
         value.unwrap_or_else(error_to_js)
     }

@@ -37,7 +37,7 @@ fn outcome(status: &str, extra: Option<(&str, Json)>) -> Action {
     if let Some((key, v)) = extra {
         value.insert(key, v);
     }
-    Action::Done(Ok(Finished::value(value)))
+    Action::Done(Ok(Box::new(Finished::value(value))))
 }
 
 /// A `_place` refused because the gateway did not authorize (Braintree,

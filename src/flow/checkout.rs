@@ -107,7 +107,7 @@ impl Flow for Single {
     fn handle(&mut self, event: Event) -> Action {
         match self.call.handle(event) {
             Step::Act(action) => action,
-            Step::Answered(answer) => Action::Done(answer.and_then(|doc| (self.decode)(&doc, &self.order_id))),
+            Step::Answered(answer) => Action::Done(answer.and_then(|doc| (self.decode)(&doc, &self.order_id)).map(Box::new)),
         }
     }
 }
@@ -167,7 +167,7 @@ impl Create {
             facts.push(Fact::SourceOrder(id.to_string(), self.order_id.clone()));
             facts.push(Fact::OrderSource(self.order_id.clone(), Some(id.to_string())));
         }
-        Action::Done(Ok(Finished { value: source, facts, paid: None }))
+        Action::Done(Ok(Box::new(Finished { value: source, facts, paid: None })))
     }
 }
 
@@ -273,10 +273,11 @@ impl Place {
     /// An order read after `_place`: done, or `placing` and worth another look.
     fn settled(&mut self, found: Finished) -> Action {
         let placing = found.value.get("status").and_then(Json::as_str) == Some("placing");
+        let found = Box::new(found);
         match PLACING_WAITS_MS.get(self.polls) {
             Some(ms) if placing => {
                 self.polls += 1;
-                self.state = PlaceState::Waiting(Box::new(found));
+                self.state = PlaceState::Waiting(found);
                 Action::Wait(*ms)
             }
             _ => Action::Done(Ok(found)),
@@ -327,7 +328,7 @@ impl Flow for Place {
                     let last = std::mem::take(last);
                     match api::order_request(&self.order_id) {
                         Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| PlaceState::Polling(call, last)),
-                        Err(_) => Action::Done(Ok(*last)),
+                        Err(_) => Action::Done(Ok(last)),
                     }
                 }
                 _ => Action::Done(Err(unexpected())),
@@ -336,10 +337,10 @@ impl Flow for Place {
                 Step::Act(action) => action,
                 Step::Answered(Ok(doc)) => match order(&doc, &self.order_id) {
                     Ok(found) => self.settled(found),
-                    Err(_) => Action::Done(Ok(*std::mem::take(last))),
+                    Err(_) => Action::Done(Ok(std::mem::take(last))),
                 },
                 // The order is placing: a failed look is no reason to fail the shopper.
-                Step::Answered(Err(_)) => Action::Done(Ok(*std::mem::take(last))),
+                Step::Answered(Err(_)) => Action::Done(Ok(std::mem::take(last))),
             },
         }
     }

@@ -44,7 +44,7 @@ pub struct Answer {
 #[derive(Debug)]
 pub enum Event {
     /// The request of [`Action::Send`] was answered.
-    Answer(Answer),
+    Answer(Box<Answer>),
     /// No usable answer: network, timeout, abort, no token, a Stripe.js throw.
     Failed(CheckoutError),
     /// The wait of [`Action::Wait`] is over.
@@ -66,7 +66,7 @@ pub enum Action {
     /// Call Stripe.js, then report [`Event::Stripe`].
     Stripe(StripeCall),
     /// The flow is over.
-    Done(Result<Finished, CheckoutError>),
+    Done(Result<Box<Finished>, CheckoutError>),
 }
 
 /// The Stripe.js calls a flow may ask for.

@@ -142,7 +142,7 @@ impl Pay {
     /// pending, never as "pay again".
     fn pending(&mut self) -> Action {
         let paid = Paid { intent: std::mem::take(&mut self.intent), pending: true, wallet: None };
-        Action::Done(Ok(Finished { value: Json::Null, facts: Vec::new(), paid: Some(paid) }))
+        Action::Done(Ok(Box::new(Finished { value: Json::Null, facts: Vec::new(), paid: Some(paid) })))
     }
 }
 

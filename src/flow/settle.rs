@@ -50,9 +50,9 @@ impl PlaceThenSave {
         }
     }
 
-    fn done(placed: Finished, wallet: Option<Result<Json, CheckoutError>>) -> Action {
-        let paid = Paid { intent: Default::default(), pending: false, wallet };
-        Action::Done(Ok(Finished { paid: Some(paid), ..placed }))
+    fn done(mut placed: Box<Finished>, wallet: Option<Result<Json, CheckoutError>>) -> Action {
+        placed.paid = Some(Paid { intent: Default::default(), pending: false, wallet });
+        Action::Done(Ok(placed))
     }
 }
 
@@ -69,9 +69,7 @@ impl Flow for PlaceThenSave {
             SettleState::Placing(place) => match place.handle(event) {
                 Action::Done(Ok(placed)) if self.save_to_wallet => match api::save_to_wallet_request(&self.order_id) {
                     // The placed order moves into the saving state (no copy); a request that cannot be built keeps it.
-                    Ok(req) => {
-                        Call::enter(req, self.refreshable, &mut self.state, |call| SettleState::Saving(call, Box::new(placed)))
-                    }
+                    Ok(req) => Call::enter(req, self.refreshable, &mut self.state, |call| SettleState::Saving(call, placed)),
                     Err(e) => Self::done(placed, Some(Err(e))),
                 },
                 Action::Done(Ok(placed)) => Self::done(placed, None),
@@ -81,7 +79,7 @@ impl Flow for PlaceThenSave {
                 Step::Act(action) => action,
                 Step::Answered(answer) => {
                     let wallet = answer.and_then(|doc| api::decode_wallet(&doc)).map(Json::Array);
-                    Self::done(std::mem::replace(&mut **placed, Finished::value(Json::Null)), Some(wallet))
+                    Self::done(std::mem::take(placed), Some(wallet))
                 }
             },
         }

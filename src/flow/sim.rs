@@ -15,7 +15,7 @@ pub enum Reply {
 }
 
 pub fn answer(status: u16, body: &str) -> Event {
-    Event::Answer(Answer { status, body: body.to_string(), hints: WaitHints::default() })
+    Event::Answer(Box::new(Answer { status, body: body.to_string(), hints: WaitHints::default() }))
 }
 
 /// Runs `flow` to its end; returns the trace and the result. Panics (in
@@ -28,7 +28,7 @@ pub fn run(flow: &mut dyn Flow, script: Vec<Reply>) -> (Vec<String>, Result<Fini
         let event = match action {
             Action::Done(result) => {
                 assert!(replies.next().is_none(), "the flow ended before the script: {trace:?}");
-                return (trace, result);
+                return (trace, result.map(|f| *f));
             }
             Action::Wait(ms) => {
                 trace.push(format!("wait {ms}"));
@@ -49,11 +49,11 @@ pub fn run(flow: &mut dyn Flow, script: Vec<Reply>) -> (Vec<String>, Result<Fini
                 trace.push(line);
                 match replies.next().unwrap_or_else(|| panic!("no reply scripted after {trace:?}")) {
                     Reply::Http(status, body) => answer(status, body),
-                    Reply::Later(status, body) => Event::Answer(Answer {
+                    Reply::Later(status, body) => Event::Answer(Box::new(Answer {
                         status,
                         body: body.to_string(),
                         hints: WaitHints { retry_after: Some("2".into()), ratelimit_interval: None },
-                    }),
+                    })),
                     Reply::Fail(kind) => Event::Failed(CheckoutError::new(kind, "no answer")),
                     Reply::Stripe(..) => panic!("a Stripe reply for a request: {trace:?}"),
                 }

@@ -74,20 +74,20 @@ fn order_patch(order_id: &str, attributes: Option<&str>, relationships: &[(&str,
     document(ORDERS, Some(order_id), attributes, relationships)
 }
 
-/// GET the order with nothing but one relationship, included: the sparse
-/// fieldset keeps the order's own attributes out of the answer.
-fn order_with_only(order_id: &str, relationship: &'static str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?.query("include", relationship).query("fields[orders]", relationship))
+/// GET the order with nothing but what `query` includes (its sparse
+/// fieldset keeps the order's own attributes out of the answer).
+fn order_with_only(order_id: &str, query: &'static str) -> Result<ApiRequest, CheckoutError> {
+    Ok(order_path(Method::Get, order_id)?.query(query))
 }
 
 /// GET the order's payment method (to learn its payment source type).
 pub fn payment_method_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
     // The payment source comes along (linkage needs the include) so a lost create can later be told apart
     // from a source the order already had; a fresh order has none, and a Stripe one is cut to one field.
-    Ok(order_path(Method::Get, order_id)?
-        .query("include", "payment_method,payment_source")
-        .query("fields[orders]", "payment_method,payment_source")
-        .query("fields[stripe_payments]", "mismatched_amounts"))
+    order_with_only(
+        order_id,
+        "include=payment_method,payment_source&fields[orders]=payment_method,payment_source&fields[stripe_payments]=mismatched_amounts",
+    )
 }
 
 /// What the answer says of the order's payment source: `None` when it does
@@ -165,20 +165,20 @@ const STRIPE_PAYMENTS: &str = "stripe_payments";
 /// order's total changed since its PaymentIntent's amount was set.
 pub fn stripe_amounts_request(source_id: &str) -> Result<ApiRequest, CheckoutError> {
     let id = validate::id("payment source id", source_id)?;
-    Ok(ApiRequest::new(Method::Get, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]", "mismatched_amounts"))
+    Ok(ApiRequest::new(Method::Get, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]=mismatched_amounts"))
 }
 
 /// PATCH `_update: true`: the PaymentIntent takes the order's current total.
 pub fn stripe_update_amount_request(source_id: &str) -> Result<ApiRequest, CheckoutError> {
     let id = validate::id("payment source id", source_id)?;
-    let req = ApiRequest::new(Method::Patch, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]", "mismatched_amounts");
+    let req = ApiRequest::new(Method::Patch, &[STRIPE_PAYMENTS, id]).query("fields[stripe_payments]=mismatched_amounts");
     Ok(req.body(document(STRIPE_PAYMENTS, Some(id), Some(r#"{"_update":true}"#), &[])))
 }
 
 /// GET the order's status and payment source: where a gateway step begins
 /// (the page may have come back from the gateway on a fresh load).
 pub fn order_status_and_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?.query("include", "payment_source").query("fields[orders]", "status,payment_source"))
+    order_with_only(order_id, "include=payment_source&fields[orders]=status,payment_source")
 }
 
 /// The order's status and the id of its payment source of `source_type`
@@ -200,7 +200,7 @@ pub fn gateway_step_request(step: &GatewayStep, source_id: &str) -> Result<ApiRe
 /// GET the order's payment source with only its Stripe `stripe_id` (the
 /// PaymentIntent's id), to check a return URL's intent against the order.
 pub fn order_stripe_intent_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_with_only(order_id, "payment_source")?.query("fields[stripe_payments]", "stripe_id"))
+    order_with_only(order_id, "include=payment_source&fields[orders]=payment_source&fields[stripe_payments]=stripe_id")
 }
 
 /// The PaymentIntent id of the order's Stripe payment source, if it has one.
@@ -219,7 +219,7 @@ pub fn decode_mismatched_amounts(doc: &Document) -> Result<bool, CheckoutError> 
 /// After a create whose answer was lost (connection dropped, timeout), the
 /// order tells whether the source was made: GET it with its payment source.
 pub fn order_payment_source_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    order_with_only(order_id, "payment_source")
+    order_with_only(order_id, "include=payment_source&fields[orders]=payment_source")
 }
 
 /// The order's payment source when it is of `source_type` (the one a lost
@@ -234,7 +234,7 @@ pub fn decode_order_payment_source(doc: &Document, source_type: SourceType) -> R
 
 /// GET the payment methods the order may use.
 pub fn available_payment_methods_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    order_with_only(order_id, "available_payment_methods")
+    order_with_only(order_id, "include=available_payment_methods&fields[orders]=available_payment_methods")
 }
 
 /// The payment methods the order may use.
@@ -246,7 +246,7 @@ pub fn decode_available_payment_methods(doc: &Document) -> Result<Vec<Json>, Che
 /// PATCH the order's `payment_method` relationship; the answer includes the
 /// payment method so its source type is known without another GET.
 pub fn select_payment_method_request(order_id: &str, payment_method_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include", "payment_method");
+    let req = order_path(Method::Patch, order_id)?.query("include=payment_method");
     let pm = validate::id("payment method id", payment_method_id)?;
     Ok(req.body(order_patch(order_id, None, &[("payment_method", PAYMENT_METHODS, pm)])))
 }
@@ -265,18 +265,18 @@ pub fn decode_order(doc: &Document) -> Result<(Json, Option<SourceType>), Checko
 
 /// The order with what a checkout page shows: line items, payment method and source.
 pub fn order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    Ok(order_path(Method::Get, order_id)?.query("include", "line_items,payment_method,payment_source"))
+    Ok(order_path(Method::Get, order_id)?.query("include=line_items,payment_method,payment_source"))
 }
 
 /// PATCH `_save_payment_source_to_customer_wallet`, answered with the wallet.
 pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include", "available_customer_payment_sources");
+    let req = order_path(Method::Patch, order_id)?.query("include=available_customer_payment_sources");
     Ok(req.body(order_patch(order_id, Some(r#"{"_save_payment_source_to_customer_wallet":true}"#), &[])))
 }
 
 /// GET the customer's saved payment sources for the order.
 pub fn wallet_sources_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    order_with_only(order_id, "available_customer_payment_sources")
+    order_with_only(order_id, "include=available_customer_payment_sources&fields[orders]=available_customer_payment_sources")
 }
 
 /// The customer payment sources of a wallet answer.
@@ -288,7 +288,7 @@ pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
 /// The answer includes the order's new payment source (for Stripe, the one
 /// to confirm), and nothing else.
 pub fn use_wallet_source_request(order_id: &str, customer_payment_source_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include", "payment_source");
+    let req = order_path(Method::Patch, order_id)?.query("include=payment_source");
     let cps = validate::id("customer payment source id", customer_payment_source_id)?;
     let mut attributes = String::from(r#"{"_customer_payment_source_id":""#);
     attributes.push_str(cps);

@@ -44,8 +44,10 @@ pub struct ApiRequest {
     pub method: Method,
     /// Starts with `/api/`; built only from validated segments.
     pub path: String,
-    /// Query parameters (fixed strings of this crate).
-    pub query: Vec<(&'static str, &'static str)>,
+    /// The query string without its `?` (a fixed string of this crate, as
+    /// Commerce Layer's docs write it; empty for none): one constant per
+    /// request, no list to build in the `.wasm`.
+    pub query: &'static str,
     /// The JSON:API document to send, if any.
     pub body: Option<String>,
 }
@@ -58,12 +60,12 @@ impl ApiRequest {
             path.push('/');
             path.push_str(s);
         }
-        ApiRequest { method, path, query: Vec::new(), body: None }
+        ApiRequest { method, path, query: "", body: None }
     }
 
-    /// Adds a query parameter.
-    pub fn query(mut self, key: &'static str, value: &'static str) -> ApiRequest {
-        self.query.push((key, value));
+    /// Sets the query string (without `?`).
+    pub fn query(mut self, query: &'static str) -> ApiRequest {
+        self.query = query;
         self
     }
 
@@ -73,17 +75,15 @@ impl ApiRequest {
         self
     }
 
-    /// The full URL. Query keys and values are fixed strings of this crate
-    /// (`include`, `fields[orders]`, resource names), so they need no escaping;
-    /// brackets are sent as Commerce Layer's docs write them.
+    /// The full URL. The query is a fixed string of this crate (`include`,
+    /// `fields[orders]`, resource names), so it needs no escaping; brackets
+    /// are sent as Commerce Layer's docs write them.
     pub fn url(&self, base: &BaseUrl) -> String {
         let mut url = String::from(base.as_str());
         url.push_str(&self.path);
-        for (i, (k, v)) in self.query.iter().enumerate() {
-            url.push(if i == 0 { '?' } else { '&' });
-            url.push_str(k);
-            url.push('=');
-            url.push_str(v);
+        if !self.query.is_empty() {
+            url.push('?');
+            url.push_str(self.query);
         }
         url
     }
@@ -106,7 +106,7 @@ mod tests {
     #[test]
     fn builds_url_and_headers() {
         let base = BaseUrl::parse("https://shop.example").unwrap();
-        let req = ApiRequest::new(Method::Get, &["orders", "abc"]).query("include", "payment_method");
+        let req = ApiRequest::new(Method::Get, &["orders", "abc"]).query("include=payment_method");
         assert_eq!(req.url(&base), "https://shop.example/api/orders/abc?include=payment_method");
         assert_eq!(req.headers(), &[("Accept", JSON_API)]);
         let post = ApiRequest::new(Method::Post, &["stripe_payments"]).body("{}".into());

@@ -321,13 +321,13 @@ pub fn redact(text: &str) -> String {
     }
     // Bytes, not chars: a word is ASCII, and every byte of a multi-byte
     // character ends one, so the cuts fall on character boundaries.
-    let not_word = |b: &u8| !(b.is_ascii_alphanumeric() || *b == b'_');
+    let not_word = |b: u8| !crate::text::is_word_byte(b);
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = crate::text::find(rest, MARK) {
-        let start = rest.as_bytes().get(..at).and_then(|head| head.iter().rposition(not_word)).map_or(0, |i| i + 1);
+        let start = rest.as_bytes().get(..at).and_then(|head| crate::text::rfind_byte(head, not_word)).map_or(0, |i| i + 1);
         let after = &rest[at + MARK.len()..];
-        let end = after.bytes().position(|b| not_word(&b)).unwrap_or(after.len());
+        let end = after.bytes().position(not_word).unwrap_or(after.len());
         out.push_str(&rest[..start]);
         out.push_str("[redacted client_secret]");
         rest = &after[end..];

@@ -28,7 +28,7 @@ pub fn next_step(status: &str) -> Next {
 /// The PaymentIntent id (`pi_…`) of a client secret shaped like one
 /// (`pi_…_secret_…`, word characters only); `None` otherwise.
 pub fn intent_of(secret: &str) -> Option<&str> {
-    let word = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let word = |s: &str| !s.is_empty() && text::all_bytes(s, text::is_word_byte);
     let (intent, rest) = text::split_once(secret, "_secret_")?;
     (intent.starts_with("pi_") && word(intent) && word(rest) && secret.len() <= 200).then_some(intent)
 }

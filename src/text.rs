@@ -47,11 +47,42 @@ pub fn replace_all(hay: &str, needle: &str, with: &str) -> String {
     out
 }
 
+/// Whether every byte of `s` passes `ok`: one loop for the module's
+/// character-class checks, each class a small function (every closure given
+/// to `bytes().all` was its own copy of the iterator code in the `.wasm`).
+#[inline(never)]
+pub fn all_bytes(s: &str, ok: fn(u8) -> bool) -> bool {
+    for &b in s.as_bytes() {
+        if !ok(b) {
+            return false;
+        }
+    }
+    true
+}
+
+/// The offset of the last byte of `s` that passes `hit`, as `rposition`.
+#[inline(never)]
+pub fn rfind_byte(s: &[u8], hit: fn(u8) -> bool) -> Option<usize> {
+    let mut i = s.len();
+    while let Some(&b) = i.checked_sub(1).and_then(|last| s.get(last)) {
+        i -= 1;
+        if hit(b) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// A byte of a word: an ASCII letter or digit, or `_`.
+pub fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// `s` without its final full stops, as `str::trim_end_matches('.')`
 /// (whose char searcher costs 0.3 KB of the `.wasm`).
 pub fn trim_final_dots(s: &str) -> &str {
     // The byte after the last non-dot byte starts a char: a dot is one byte.
-    s.get(..s.bytes().rposition(|b| b != b'.').map_or(0, |i| i + 1)).unwrap_or(s)
+    s.get(..rfind_byte(s.as_bytes(), |b| b != b'.').map_or(0, |i| i + 1)).unwrap_or(s)
 }
 
 #[cfg(test)]
@@ -79,6 +110,8 @@ mod tests {
         }
         for s in ["", ".", "...", "Declined.", "Declined", "é.", "a.b..", ".é"] {
             assert_eq!(trim_final_dots(s), s.trim_end_matches('.'), "{s}");
+            assert_eq!(rfind_byte(s.as_bytes(), |b| b == b'.'), s.bytes().rposition(|b| b == b'.'), "{s}");
+            assert_eq!(all_bytes(s, |b| b == b'.'), s.bytes().all(|b| b == b'.'), "{s}");
         }
     }
 }

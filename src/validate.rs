@@ -5,6 +5,7 @@ use cl_gateways::{Gateway, GATEWAYS};
 
 use crate::error::CheckoutError;
 use crate::json::Json;
+use crate::text::{all_bytes, is_word_byte};
 
 /// The origin requests go to, e.g. `https://yourdomain.commercelayer.io`
 /// (no trailing slash, no path).
@@ -32,18 +33,18 @@ impl BaseUrl {
         } else {
             return refuse("must start with https://");
         };
-        let (host, port) = match rest.bytes().rposition(|b| b == b':') {
+        let (host, port) = match crate::text::rfind_byte(rest.as_bytes(), |b| b == b':') {
             Some(i) if !rest.ends_with(']') => (&rest[..i], Some(&rest[i + 1..])),
             _ => (rest, None),
         };
         let host_ok = !host.is_empty()
             && host.len() <= 253
-            && (host == "[::1]" || host.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'));
+            && (host == "[::1]" || all_bytes(host, |b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-'));
         if !host_ok {
             return refuse("must be an origin only (scheme and host, no path, query or credentials)");
         }
         if let Some(port) = port {
-            if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
+            if port.is_empty() || port.len() > 5 || !all_bytes(port, |b| b.is_ascii_digit()) {
                 return refuse("has an invalid port");
             }
         }
@@ -83,7 +84,7 @@ const MAX_PAGE_URL: usize = 2048;
 /// assert!(page_url("https://user@evil.example/").is_none());
 /// ```
 pub fn page_url(url: &str) -> Option<&str> {
-    if url.len() > MAX_PAGE_URL || url.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\') {
+    if url.len() > MAX_PAGE_URL || !all_bytes(url, |b| b > b' ' && b != 0x7f && b != b'\\') {
         return None;
     }
     let scheme_end = crate::text::find(url, "://")?;
@@ -99,9 +100,7 @@ const MAX_ID_LEN: usize = 64;
 /// Checks a Commerce Layer id: 1–64 letters, digits, `_` or `-`.
 /// `what` names the argument in the error ("order id", …).
 pub fn id<'a>(what: &str, value: &'a str) -> Result<&'a str, CheckoutError> {
-    let ok = !value.is_empty()
-        && value.len() <= MAX_ID_LEN
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    let ok = !value.is_empty() && value.len() <= MAX_ID_LEN && all_bytes(value, |b| is_word_byte(b) || b == b'-');
     if ok {
         Ok(value)
     } else {

@@ -380,7 +380,7 @@ mod tests {
         let js = include_str!("browser/methods.js");
         assert!(js.contains(&format!("const EARLY_READ = \"{query}\";")), "methods.js's EARLY_READ is not {query}");
         assert!(js.contains("`${origin}/api/orders/${orderId}${EARLY_READ}`"));
-        assert_eq!(req.headers(), &[("Accept", "application/vnd.api+json")]);
+        assert_eq!(req.headers(), r#"{"Accept":"application/vnd.api+json"}"#);
         assert!(js.contains("{ Accept: \"application/vnd.api+json\", Authorization: `Bearer ${accessToken}` }"));
         // And it gives up when the Checkout would: the same default timeout.
         let default = crate::request::DEFAULT_TIMEOUT_MS;

@@ -7,7 +7,6 @@ use super::js::{self, AbortSignal, Promise};
 
 use crate::error::{CheckoutError, ErrorKind};
 use crate::flow::Answer;
-use crate::json::Json;
 use crate::request::ApiRequest;
 use crate::retry::{WaitHints, HINT_HEADERS};
 use crate::validate::BaseUrl;
@@ -25,13 +24,15 @@ const MAX_BODY_CHARS: f64 = 16.0 * 1024.0 * 1024.0;
 // clear error instead of a bare ReferenceError. The Promise resolves with
 // `[status, text, ...the headers named in `hints`]`, the body read; it
 // rejects with fetch's error when the request could not be sent, and with
-// `[error]` when the answer was cut off while its body was read.
+// `[error]` when the answer was cut off while its body was read. The
+// core's headers come as JSON text; the token's `Authorization` is added
+// here, last (the module builds no header text holding the token).
 // Each send first takes the slot of `prefetchOrder`'s early read
 // (methods.js): its answer stands in for this request's only when it is
 // the same request (URL and headers) and a GET started within 10 s; else
 // the early read is aborted. The caller's signal stops it too.
 #[wasm_bindgen(
-    inline_js = "export function send(url,method,headers,body,ms,caller,hints){const k=Symbol.for('cl-checkout.early'),e=globalThis[k];let early;if(e){delete globalThis[k];if(e.request==url+headers&&method=='GET'&&Date.now()-e.at<1e4){early=e.answer;caller&&caller.addEventListener('abort',()=>e.abort.abort(),{once:!0})}else e.abort.abort()}const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return(early||fetch(url,{method,headers:JSON.parse(headers),body,signal})).then(async r=>{try{return[r.status,await r.text(),...hints.split(',').map(n=>r.headers.get(n))]}catch(e){throw[e]}})}"
+    inline_js = "export function send(url,method,h,token,body,ms,caller,hints){const headers=JSON.parse(h),k=Symbol.for('cl-checkout.early'),e=globalThis[k];let early;headers.Authorization='Bearer '+token;if(e){delete globalThis[k];if(e.request==url+JSON.stringify(headers)&&method=='GET'&&Date.now()-e.at<1e4){early=e.answer;caller&&caller.addEventListener('abort',()=>e.abort.abort(),{once:!0})}else e.abort.abort()}const S=globalThis.AbortSignal,t=S&&S.timeout&&S.timeout(ms),signal=t&&caller&&S.any?S.any([t,caller]):t||caller;return(early||fetch(url,{method,headers,body,signal})).then(async r=>{try{return[r.status,await r.text(),...hints.split(',').map(n=>r.headers.get(n))]}catch(e){throw[e]}})}"
 )]
 extern "C" {
     #[wasm_bindgen(catch, js_name = send)]
@@ -39,6 +40,7 @@ extern "C" {
         url: &str,
         method: &str,
         headers: &str,
+        token: &str,
         body: Option<&str>,
         timeout_ms: u32,
         caller: Option<AbortSignal>,
@@ -55,15 +57,9 @@ pub fn send(
     timeout_ms: u32,
     signal: Option<&AbortSignal>,
 ) -> Result<Promise, CheckoutError> {
-    let mut headers = Json::Object(Vec::new());
-    for (name, value) in req.headers() {
-        headers.insert(name, Json::str(value));
-    }
-    let mut auth = String::from("Bearer ");
-    auth.push_str(token);
-    headers.insert("Authorization", Json::String(auth));
-    let (url, method, headers) = (req.url(base), req.method.as_str(), headers.to_json_string());
-    fetch_with(&url, method, &headers, req.body.as_deref(), timeout_ms, signal.cloned(), HINT_HEADERS).map_err(|_| unavailable())
+    let (url, method) = (req.url(base), req.method.as_str());
+    fetch_with(&url, method, req.headers(), token, req.body.as_deref(), timeout_ms, signal.cloned(), HINT_HEADERS)
+        .map_err(|_| unavailable())
 }
 
 /// What `send`'s Promise resolved with, as the core's answer; a body past

@@ -335,18 +335,20 @@ pub fn create_customer_payment_source_request(input: &Json) -> Result<ApiRequest
     if let Some(pm) = validate::string_member(input, "payment_method_id", "payment_method_id")? {
         relationships.push(("payment_method", PAYMENT_METHODS, validate::id("payment_method_id", pm)?));
     }
-    let mut attributes = Json::Object(Vec::new());
+    // Each key once, so pushed rather than inserted.
+    let mut attributes = Vec::new();
     for key in ["customer_token", "payment_source_token", "reference", "reference_origin"] {
         if let Some(v) = validate::string_member(input, key, key)? {
-            attributes.insert(key, Json::str(v));
+            attributes.push((key.to_string(), Json::str(v)));
         }
     }
     match input.get("metadata") {
         None | Some(Json::Null) => {}
-        Some(metadata) if metadata.is_object() => attributes.insert("metadata", metadata.clone()),
+        Some(metadata) if metadata.is_object() => attributes.push(("metadata".to_string(), metadata.clone())),
         Some(_) => return Err(CheckoutError::invalid_input("metadata must be a plain object.")),
     }
-    let body = document(CUSTOMER_PAYMENT_SOURCES, None, Some(&attributes.to_json_string()), &relationships);
+    let attributes = Json::Object(attributes).to_json_string();
+    let body = document(CUSTOMER_PAYMENT_SOURCES, None, Some(&attributes), &relationships);
     Ok(ApiRequest::new(Method::Post, &[CUSTOMER_PAYMENT_SOURCES]).body(body))
 }
 

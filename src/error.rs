@@ -45,36 +45,53 @@ impl ErrorKind {
     }
 }
 
-/// One entry of a JSON:API `errors[]` array, normalised: `status` is always a
-/// string (Commerce Layer sends one), missing members are `None`.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct ApiErrorObject {
-    /// The API's error code, e.g. `VALIDATION_ERROR`.
-    pub code: Option<String>,
-    /// A short summary.
-    pub title: Option<String>,
-    /// What went wrong.
-    pub detail: Option<String>,
-    /// The HTTP status, as a string.
-    pub status: Option<String>,
-    /// Where: `{ pointer }` into the request document.
-    pub source: Option<Json>,
-    /// More about it, e.g. `{ error: "blank" }`.
-    pub meta: Option<Json>,
-}
+/// One entry of a JSON:API `errors[]` array, normalised, as JavaScript sees
+/// it: an object of `code`, `title`, `detail`, `status` (strings; `status`
+/// always a string, as Commerce Layer sends it), `source` and `meta`
+/// (objects), each `null` when missing. Kept as that object (read through
+/// the accessors below), so handing it to JavaScript builds nothing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiErrorObject(Json);
 
 impl ApiErrorObject {
+    /// The API's error code, e.g. `VALIDATION_ERROR`.
+    pub fn code(&self) -> Option<&str> {
+        self.0.get("code").and_then(Json::as_str)
+    }
+
+    /// A short summary.
+    pub fn title(&self) -> Option<&str> {
+        self.0.get("title").and_then(Json::as_str)
+    }
+
+    /// What went wrong.
+    pub fn detail(&self) -> Option<&str> {
+        self.0.get("detail").and_then(Json::as_str)
+    }
+
+    /// The HTTP status, as a string.
+    pub fn status(&self) -> Option<&str> {
+        self.0.get("status").and_then(Json::as_str)
+    }
+
+    /// Where: `{ pointer }` into the request document.
+    pub fn source(&self) -> Option<&Json> {
+        self.0.get("source").filter(|v| v.is_object())
+    }
+
+    /// More about it, e.g. `{ error: "blank" }`.
+    pub fn meta(&self) -> Option<&Json> {
+        self.0.get("meta").filter(|v| v.is_object())
+    }
+
     /// As JavaScript sees it.
-    pub fn to_json(&self) -> Json {
-        let text = |v: &Option<String>| v.as_deref().map_or(Json::Null, Json::str);
-        Json::object([
-            ("code", text(&self.code)),
-            ("title", text(&self.title)),
-            ("detail", text(&self.detail)),
-            ("status", text(&self.status)),
-            ("source", self.source.clone().unwrap_or(Json::Null)),
-            ("meta", self.meta.clone().unwrap_or(Json::Null)),
-        ])
+    pub fn as_json(&self) -> &Json {
+        &self.0
+    }
+
+    /// The object itself, for JavaScript.
+    pub fn into_json(self) -> Json {
+        self.0
     }
 
     fn from_json(value: &Json) -> Option<ApiErrorObject> {
@@ -82,28 +99,30 @@ impl ApiErrorObject {
             return None;
         }
         let text = |key: &str| match value.get(key) {
-            Some(Json::String(s)) => Some(redact(s)),
-            Some(Json::Number(n)) => Some(n.clone()),
-            _ => None,
+            Some(Json::String(s)) => Json::String(redact(s)),
+            Some(Json::Number(n)) => Json::String(n.clone()),
+            _ => Json::Null,
         };
         // `source` and `meta` are the server's to fill: client secrets are hidden at any depth.
         let nested = |key: &str| {
-            let mut found = value.get(key).filter(|v| v.is_object()).cloned()?;
+            let Some(mut found) = value.get(key).filter(|v| v.is_object()).cloned() else {
+                return Json::Null;
+            };
             found.map_strings(&mut |s| {
                 if crate::text::find(s, "_secret_").is_some() {
                     *s = redact(s);
                 }
             });
-            Some(found)
+            found
         };
-        Some(ApiErrorObject {
-            code: text("code"),
-            title: text("title"),
-            detail: text("detail"),
-            status: text("status"),
-            source: nested("source"),
-            meta: nested("meta"),
-        })
+        Some(ApiErrorObject(Json::object([
+            ("code", text("code")),
+            ("title", text("title")),
+            ("detail", text("detail")),
+            ("status", text("status")),
+            ("source", nested("source")),
+            ("meta", nested("meta")),
+        ])))
     }
 }
 
@@ -218,12 +237,7 @@ impl CheckoutError {
             };
             scrub(&mut self.message);
             for e in &mut self.errors {
-                for field in [&mut e.code, &mut e.title, &mut e.detail, &mut e.status].into_iter().flatten() {
-                    scrub(field);
-                }
-                for nested in [&mut e.source, &mut e.meta].into_iter().flatten() {
-                    nested.map_strings(&mut |s| scrub(s));
-                }
+                e.0.map_strings(&mut |s| scrub(s));
             }
         }
         self
@@ -244,11 +258,11 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
     let mut message = String::from("Commerce Layer answered ");
     push_number(&mut message, status);
     if let Some(first) = errors.first() {
-        let code = first.code.as_deref().unwrap_or("error");
+        let code = first.code().unwrap_or("error");
         message.push_str(" (");
         message.push_str(code);
         message.push(')');
-        if let Some(text) = first.detail.as_deref().or(first.title.as_deref()) {
+        if let Some(text) = first.detail().or(first.title()) {
             message.push_str(": ");
             message.push_str(crate::text::trim_final_dots(text));
         }
@@ -258,7 +272,7 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
         message.push_str(" with a body that is not a JSON:API error document");
     }
     message.push_str(". ");
-    message.push_str(advice(status, errors.first().and_then(|e| e.code.as_deref())));
+    message.push_str(advice(status, errors.first().and_then(ApiErrorObject::code)));
     let mut e = CheckoutError::new(ErrorKind::Api, message).with_status(status);
     e.errors = errors;
     e
@@ -347,9 +361,20 @@ mod tests {
         assert_eq!(e.kind, ErrorKind::Api);
         assert_eq!(e.status, Some(422));
         assert_eq!(e.errors.len(), 1);
-        assert_eq!(e.errors[0].code.as_deref(), Some("VALIDATION_ERROR"));
-        assert_eq!(e.errors[0].status.as_deref(), Some("422"));
-        assert_eq!(e.errors[0].source.as_ref().unwrap().get("pointer").unwrap().as_str(), Some("/data/attributes/quantity"));
+        assert_eq!(e.errors[0].code(), Some("VALIDATION_ERROR"));
+        assert_eq!(e.errors[0].status(), Some("422"));
+        assert_eq!(e.errors[0].source().unwrap().get("pointer").unwrap().as_str(), Some("/data/attributes/quantity"));
+        assert_eq!(e.errors[0].meta().unwrap().get("error").unwrap().as_str(), Some("less_than_or_equal_to"));
+        assert_eq!(
+            e.errors[0].as_json().to_json_string(),
+            r#"{"code":"VALIDATION_ERROR","title":"is invalid","detail":"quantity - must be less than or equal to 100","status":"422","source":{"pointer":"/data/attributes/quantity"},"meta":{"error":"less_than_or_equal_to","count":10}}"#
+        );
+        // Missing members are null; a numeric status becomes a string.
+        let sparse = from_error_response(500, r#"{"errors":[{"status":500,"source":"not an object"}]}"#);
+        assert_eq!(
+            sparse.errors[0].as_json().to_json_string(),
+            r#"{"code":null,"title":null,"detail":null,"status":"500","source":null,"meta":null}"#
+        );
         assert_eq!(
             e.message,
             "Commerce Layer answered 422 (VALIDATION_ERROR): quantity - must be less than or equal to 100. Fix what the errors array points at, then try again."
@@ -400,7 +425,7 @@ mod tests {
         let body = r#"{"errors":[{"code":"X","detail":"intent pi_123_secret_abcDEF failed; also xxxx_secret_yyyy."}]}"#;
         let e = from_error_response(422, body);
         assert!(!e.message.contains("_secret_"), "{}", e.message);
-        assert_eq!(e.errors[0].detail.as_deref(), Some("intent [redacted client_secret] failed; also [redacted client_secret]."));
+        assert_eq!(e.errors[0].detail(), Some("intent [redacted client_secret] failed; also [redacted client_secret]."));
         assert_eq!(redact("no secret here"), "no secret here");
     }
 
@@ -410,7 +435,7 @@ mod tests {
         let body = format!(r#"{{"errors":[{{"code":"UNAUTHORIZED","detail":"token {token} is bad"}}]}}"#);
         let e = from_error_response(401, &body).without_secret(token);
         assert!(!e.message.contains(token));
-        assert!(!e.errors[0].detail.as_ref().unwrap().contains(token));
+        assert!(!e.errors[0].detail().unwrap().contains(token));
     }
 
     #[test]
@@ -422,7 +447,7 @@ mod tests {
             "meta":{{"{secret}":"key","nested":{{"more":["{token}",{{"again":"{secret}"}}]}}}}}}]}}"#
         );
         let e = from_error_response(422, &body).without_secret(token);
-        let everything = format!("{} {}", e.message, e.errors.iter().map(|x| x.to_json().to_json_string()).collect::<String>());
+        let everything = format!("{} {}", e.message, e.errors.iter().map(|x| x.as_json().to_json_string()).collect::<String>());
         assert!(!everything.contains(token) && !everything.contains("_secret_"), "{everything}");
         assert!(everything.contains("[redacted]") && everything.contains("[redacted client_secret]"));
     }

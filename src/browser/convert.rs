@@ -7,7 +7,7 @@ use super::js::{
     self, is_array, json_parse, length_of, object_keys, prototype_of, reflect_get_index, reflect_get_key, reflect_set,
 };
 
-use crate::error::CheckoutError;
+use crate::error::{ApiErrorObject, CheckoutError};
 use crate::json::{Json, ParseError, MAX_DEPTH};
 
 /// One `JSON.parse` of the core's output: a single crossing into JavaScript
@@ -156,10 +156,10 @@ fn not_json(path: &str, why: &str) -> CheckoutError {
 
 /// The JavaScript face of every failure: an `Error` named `CheckoutError`
 /// with `kind`, `status` and `errors`.
-pub fn error_to_js(e: CheckoutError) -> JsValue {
+pub fn error_to_js(mut e: CheckoutError) -> JsValue {
     let err: JsValue = js::Error::new(&e.message).into();
     let status = e.status.map_or(JsValue::NULL, |s| JsValue::from_f64(f64::from(s)));
-    let errors = json_to_js(&Json::Array(e.errors.iter().map(|x| x.to_json()).collect()));
+    let errors = json_to_js(&Json::Array(std::mem::take(&mut e.errors).into_iter().map(ApiErrorObject::into_json).collect()));
     reflect_set(&err, "name", &"CheckoutError".into());
     reflect_set(&err, "kind", &e.kind.as_str().into());
     reflect_set(&err, "status", &status);

@@ -45,9 +45,8 @@ fn outcome(status: &str, extra: Option<(&str, Json)>) -> Action {
 fn refused_payment(mut e: CheckoutError) -> CheckoutError {
     let about_payment = e.status == Some(422)
         && e.errors.iter().any(|x| {
-            x.code.as_deref() == Some("PAYMENT_NOT_AUTHORIZED")
-                || x.source.as_ref().and_then(|s| s.get("pointer")).and_then(Json::as_str)
-                    == Some("/data/relationships/payment_source")
+            x.code() == Some("PAYMENT_NOT_AUTHORIZED")
+                || x.source().and_then(|s| s.get("pointer")).and_then(Json::as_str) == Some("/data/relationships/payment_source")
         });
     if about_payment {
         e.kind = ErrorKind::Gateway;

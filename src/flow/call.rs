@@ -28,7 +28,7 @@ pub enum Step {
 }
 
 fn expired(e: &CheckoutError) -> bool {
-    e.status == Some(401) && e.errors.first().and_then(|x| x.code.as_deref()) == Some("INVALID_TOKEN")
+    e.status == Some(401) && e.errors.first().and_then(|x| x.code()) == Some("INVALID_TOKEN")
 }
 
 impl Call {

@@ -25,11 +25,35 @@ const methods = [
 // (forEach skips the two holes).
 if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
 
+// A freed Checkout (free(), or the end of its `using` block) has no Rust
+// value left to answer, and wasm-bindgen's shim would throw a bare Error:
+// this is the one CheckoutError not built by error_to_js
+// (src/browser/convert.rs), with the same fields. A rejection, or for
+// mountStripe (10, synchronous) the error to throw.
+function call(checkout, number, ...args) {
+  if (checkout.__wbg_ptr) return checkout.c(number, ...args);
+  const freed = Object.assign(Error("This Checkout was freed: create a new one."), {
+    name: "CheckoutError",
+    kind: "invalid_input",
+    status: null,
+    errors: [],
+    stripe: null,
+  });
+  return number == 10 ? freed : Promise.reject(freed);
+}
+
+// free() twice (say free() inside a `using` block, which disposes again) frees once.
+const free = Checkout.prototype.free;
+Checkout.prototype.free = function () {
+  if (this.__wbg_ptr) free.call(this);
+};
+if (Symbol.dispose) Checkout.prototype[Symbol.dispose] = Checkout.prototype.free;
+
 // A synchronous failure (mountStripe's bad arguments) comes back as the
 // CheckoutError to throw: no method has an Error as its result.
 methods.forEach((name, number) => {
   Checkout.prototype[name] = function (a, b, c, d) {
-    const result = this.c(number, a, b, c, d);
+    const result = call(this, number, a, b, c, d);
     if (result instanceof Error) throw result;
     return result;
   };
@@ -41,8 +65,9 @@ const mountStripe = Checkout.prototype.mountStripe;
 Checkout.prototype.mountStripe = function (stripe, paymentSource, target, options) {
   const payment = mountStripe.call(this, stripe, paymentSource, target, options);
   return {
-    confirm: (confirmOptions) => this.c(12, payment, confirmOptions),
-    unmount: () => void this.c(13, payment),
+    confirm: (confirmOptions) => call(this, 12, payment, confirmOptions),
+    // After free() the Checkout no longer holds the payment: the Element stays where it is.
+    unmount: () => void (this.__wbg_ptr && this.c(13, payment)),
   };
 };
 

@@ -17,7 +17,9 @@ export interface CheckoutOptions {
 /**
  * A checkout session against one Commerce Layer organization: `new Checkout(options)`
  * (the class's constructor and `free()`), and these methods. Each method that talks to the
- * API resolves with its result or rejects with a `CheckoutError`.
+ * API resolves with its result or rejects with a `CheckoutError`. After `free()` (or the end of a
+ * `using` block) every method fails with kind "invalid_input"; calls already running finish, a
+ * mounted Stripe Element stays in the page, and `free()` again does nothing.
  */
 export interface Checkout {
   /** The order's payment method, or `null` when none is selected. */

@@ -183,3 +183,41 @@ test("an answer past 16 MiB is refused before it is copied into the module, and 
   assert.equal(got[0], "decode: The response body is larger than 16 MiB; refused.");
   assert.match(got[1], /^api: /, "the module still answers afterwards");
 });
+
+test("a freed Checkout: every method fails as a CheckoutError (a rejection, mountStripe a throw), calls already running finish", async () => {
+  const healthy = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
+  for (const entry of ["/pkg/cl_checkout.js", "/pkg/gateways/cl_checkout.js"]) {
+    const { out, errors } = await inFreshPage(entry, async (cl, settle, { base, token, healthy }) => {
+      const stripe = { elements: () => ({ create: () => ({ mount() {}, unmount() {} }) }), confirmPayment: async () => ({}), retrievePaymentIntent: async () => ({}) };
+      const source = { id: "s1", type: "stripe_payments", client_secret: "pi_1_secret_2", publishable_key: "pk_test_1" };
+      const checkout = new cl.Checkout({ baseUrl: base, accessToken: token });
+      const payment = checkout.mountStripe(stripe, source, "body", { orderId: healthy });
+      const running = checkout.order(healthy);
+      checkout.free();
+      const results = { running: [await settle(() => running)] };
+      const names = ["paymentMethod", "createPaymentSource", "order", "availablePaymentMethods", "selectPaymentMethod", "saveToWallet",
+        "walletSources", "useWalletSource", "createCustomerPaymentSource", "placeOrder", "resumeStripe", "payWithGateway", "resumeGateway"];
+      for (const name of names.filter((n) => checkout[n])) {
+        let returned;
+        results[name] = [await settle(() => (returned = checkout[name](healthy, healthy))), returned instanceof Promise ? "a Promise" : "thrown"];
+      }
+      let message = "";
+      results.mountStripe = [await settle(() => { try { return checkout.mountStripe(stripe, source, "body", { orderId: healthy }); } catch (e) { message = e.message; throw e; } })];
+      results.confirm = [await settle(() => payment.confirm({ returnUrl: "https://shop.example/" }))];
+      results.unmount = [await settle(() => payment.unmount())];
+      results.message = message;
+      results.freeAgain = [await settle(() => checkout.free()), await settle(() => Symbol.dispose && checkout[Symbol.dispose]())];
+      return results;
+    }, { base: sbx.url, token: tok, healthy });
+    assert.deepEqual(errors, [], entry);
+    assert.deepEqual(out.running, ["value"], `${entry}: a call running when free() came finishes`);
+    assert.deepEqual(out.mountStripe, ["CheckoutError:invalid_input"], entry);
+    assert.deepEqual(out.confirm, ["CheckoutError:invalid_input"], entry);
+    assert.deepEqual(out.unmount, ["value"], entry);
+    assert.match(out.message, /freed: create a new one/, entry);
+    assert.deepEqual(out.freeAgain, ["value", "value"], `${entry}: free() or dispose again does nothing`);
+    const methods = Object.keys(out).filter((k) => !["running", "mountStripe", "confirm", "unmount", "message", "freeAgain"].includes(k));
+    assert.equal(methods.length, entry.includes("gateways") ? 13 : 11, entry);
+    for (const name of methods) assert.deepEqual(out[name], ["CheckoutError:invalid_input", "a Promise"], `${entry} ${name}`);
+  }
+});

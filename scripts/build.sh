@@ -26,6 +26,7 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   # consumer's tsconfig; free() stays for explicit disposal.
   sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$2/cl_checkout.d.ts"
   optimize_wasm "$2"
+  node scripts/trim-glue.mjs "$2/cl_checkout.js"
   # The raw exports' declarations describe names that no longer exist; the API is cl_checkout.d.ts.
   rm -f "$2/cl_checkout_bg.wasm.d.ts"
   # The glue ships minified (exports keep their names; cl_checkout.d.ts documents them), with

@@ -104,6 +104,32 @@ test("the page console stays silent: no token, no client secret, no errors", asy
   assert.deepEqual(fromModule, []);
 });
 
+test("init() stays silent when the .wasm comes without its MIME type or is given the older ways, and works", async () => {
+  const tok = await token(sbx.url);
+  const fresh = await chrome.newPage();
+  const lines = [];
+  fresh.on("console", (m) => lines.push(m.text()));
+  fresh.on("pageerror", (e) => lines.push(String(e)));
+  await fresh.route("**/pkg/cl_checkout_bg.wasm", async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, headers: { ...response.headers(), "content-type": "application/octet-stream" } });
+  });
+  await fresh.goto(`${site.url}/tests/e2e/blank.html`);
+  const got = await fresh.evaluate(async ({ base, token }) => {
+    const cl = await import("/pkg/cl_checkout.js");
+    const url = new URL("/pkg/cl_checkout_bg.wasm", location.href);
+    const exports = await cl.default(url); // the older form: a URL, not { module_or_path }
+    const again = cl.initSync(new WebAssembly.Module(await (await fetch(url)).arrayBuffer())); // ditto: initialised already
+    const co = new cl.Checkout({ baseUrl: base, accessToken: token });
+    const err = await co.paymentMethod("NoSuchOrder").catch((e) => e.kind);
+    return { same: exports === again, err };
+  }, { base: sbx.url, token: tok });
+  await fresh.close();
+  assert.deepEqual(got, { same: true, err: "api" });
+  const fromModule = lines.filter((l) => !/^Failed to load resource: the server responded with a status of \d+/.test(l));
+  assert.deepEqual(fromModule, [], "the module wrote to the console");
+});
+
 test("importing in Node (server-side rendering) does not crash; with fetch it even works", async () => {
   const mod = await import(join(ROOT, "pkg/cl_checkout.js"));
   assert.equal(typeof mod.Checkout, "function");

@@ -4,7 +4,26 @@
 // (Checkout::call in src/browser/mod.rs): one export and one argument shim
 // instead of one per method. A method's number is its place in this list;
 // types.d.ts declares them.
-import { Checkout } from "./cl_checkout.js";
+import { Checkout as Glue } from "./cl_checkout.js";
+
+// The two CheckoutErrors the .wasm cannot build because it is not there to
+// ask (before init(), after free()): made here with error_to_js's fields
+// (src/browser/convert.rs).
+const usageError = (message) =>
+  Object.assign(Error(message), { name: "CheckoutError", kind: "invalid_input", status: null, errors: [], stripe: null });
+
+// Before init() has the .wasm, wasm-bindgen's constructor fails with a
+// TypeError on its missing exports; once loaded it throws only
+// CheckoutErrors (a page's throwing getters are caught in the .wasm).
+export class Checkout extends Glue {
+  constructor(options) {
+    try {
+      super(options);
+    } catch (e) {
+      throw e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e;
+    }
+  }
+}
 
 const methods = [
   "paymentMethod",
@@ -27,32 +46,25 @@ if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
 
 // A freed Checkout (free(), or the end of its `using` block) has no Rust
 // value left to answer, and wasm-bindgen's shim would throw a bare Error:
-// this is the one CheckoutError not built by error_to_js
-// (src/browser/convert.rs), with the same fields. A rejection, or for
-// mountStripe (10, synchronous) the error to throw.
+// its methods reject, or for mountStripe (10, synchronous) the error is
+// thrown.
 function call(checkout, number, ...args) {
   if (checkout.__wbg_ptr) return checkout.c(number, ...args);
-  const freed = Object.assign(Error("This Checkout was freed: create a new one."), {
-    name: "CheckoutError",
-    kind: "invalid_input",
-    status: null,
-    errors: [],
-    stripe: null,
-  });
+  const freed = usageError("This Checkout was freed: create a new one.");
   return number == 10 ? freed : Promise.reject(freed);
 }
 
 // free() twice (say free() inside a `using` block, which disposes again) frees once.
-const free = Checkout.prototype.free;
-Checkout.prototype.free = function () {
+const free = Glue.prototype.free;
+Glue.prototype.free = function () {
   if (this.__wbg_ptr) free.call(this);
 };
-if (Symbol.dispose) Checkout.prototype[Symbol.dispose] = Checkout.prototype.free;
+if (Symbol.dispose) Glue.prototype[Symbol.dispose] = Glue.prototype.free;
 
 // A synchronous failure (mountStripe's bad arguments) comes back as the
 // CheckoutError to throw: no method has an Error as its result.
 methods.forEach((name, number) => {
-  Checkout.prototype[name] = function (a, b, c, d) {
+  Glue.prototype[name] = function (a, b, c, d) {
     const result = call(this, number, a, b, c, d);
     if (result instanceof Error) throw result;
     return result;
@@ -61,8 +73,8 @@ methods.forEach((name, number) => {
 
 // mountStripe's handle: the Checkout keeps the mounted payment (mountStripe
 // gives its number), and the handle's two methods call it.
-const mountStripe = Checkout.prototype.mountStripe;
-Checkout.prototype.mountStripe = function (stripe, paymentSource, target, options) {
+const mountStripe = Glue.prototype.mountStripe;
+Glue.prototype.mountStripe = function (stripe, paymentSource, target, options) {
   const payment = mountStripe.call(this, stripe, paymentSource, target, options);
   return {
     confirm: (confirmOptions) => call(this, 12, payment, confirmOptions),

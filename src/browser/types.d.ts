@@ -17,7 +17,8 @@ export interface CheckoutOptions {
 /**
  * A checkout session against one Commerce Layer organization: `new Checkout(options)`
  * (the class's constructor and `free()`), and these methods. Each method that talks to the
- * API resolves with its result or rejects with a `CheckoutError`. After `free()` (or the end of a
+ * API resolves with its result or rejects with a `CheckoutError`. `new Checkout` before `init()` has
+ * loaded the module throws one of kind "invalid_input". After `free()` (or the end of a
  * `using` block) every method fails with kind "invalid_input"; calls already running finish, a
  * mounted Stripe Element stays in the page, and `free()` again does nothing.
  */

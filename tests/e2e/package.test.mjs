@@ -130,6 +130,32 @@ test("init() stays silent when the .wasm comes without its MIME type or is given
   assert.deepEqual(fromModule, [], "the module wrote to the console");
 });
 
+test("new Checkout before init() is a CheckoutError that says to await init(); after it, the same class works", async () => {
+  const tok = await token(sbx.url);
+  const fresh = await chrome.newPage();
+  await fresh.goto(`${site.url}/tests/e2e/blank.html`);
+  const got = await fresh.evaluate(async ({ base, token }) => {
+    const cl = await import("/pkg/gateways/cl_checkout.js");
+    const options = { baseUrl: base, accessToken: token };
+    const early = (() => {
+      try {
+        new cl.Checkout(options);
+        return "constructed";
+      } catch (e) {
+        return { guard: cl.isCheckoutError(e), kind: e.kind, message: e.message, errors: e.errors, status: e.status, stripe: e.stripe };
+      }
+    })();
+    await cl.default();
+    const co = new cl.Checkout(options);
+    const bad = (() => { try { new cl.Checkout({ baseUrl: "ftp://x", accessToken: token }); } catch (e) { return [cl.isCheckoutError(e), e.kind]; } })();
+    return { early, later: co instanceof cl.Checkout && (await co.paymentMethod("NoSuchOrder").catch((e) => e.kind)), bad };
+  }, { base: sbx.url, token: tok });
+  await fresh.close();
+  assert.deepEqual(got.early, { guard: true, kind: "invalid_input", message: "The module is not loaded: await init() first.", errors: [], status: null, stripe: null });
+  assert.equal(got.later, "api");
+  assert.deepEqual(got.bad, [true, "invalid_input"], "a bad option after init is still the module's own error");
+});
+
 test("importing in Node (server-side rendering) does not crash; with fetch it even works", async () => {
   const mod = await import(join(ROOT, "pkg/cl_checkout.js"));
   assert.equal(typeof mod.Checkout, "function");

@@ -54,34 +54,44 @@ impl ErrorKind {
 pub struct ApiErrorObject(Json);
 
 impl ApiErrorObject {
+    /// The string member `key` (`from_json` made each one a string or `null`).
+    fn text(&self, key: &str) -> Option<&str> {
+        self.0.get(key).and_then(Json::as_str)
+    }
+
+    /// The object member `key` (`from_json` made each one an object or `null`).
+    fn nested(&self, key: &str) -> Option<&Json> {
+        self.0.get(key).filter(|v| v.is_object())
+    }
+
     /// The API's error code, e.g. `VALIDATION_ERROR`.
     pub fn code(&self) -> Option<&str> {
-        self.0.get("code").and_then(Json::as_str)
+        self.text("code")
     }
 
     /// A short summary.
     pub fn title(&self) -> Option<&str> {
-        self.0.get("title").and_then(Json::as_str)
+        self.text("title")
     }
 
     /// What went wrong.
     pub fn detail(&self) -> Option<&str> {
-        self.0.get("detail").and_then(Json::as_str)
+        self.text("detail")
     }
 
     /// The HTTP status, as a string.
     pub fn status(&self) -> Option<&str> {
-        self.0.get("status").and_then(Json::as_str)
+        self.text("status")
     }
 
     /// Where: `{ pointer }` into the request document.
     pub fn source(&self) -> Option<&Json> {
-        self.0.get("source").filter(|v| v.is_object())
+        self.nested("source")
     }
 
     /// More about it, e.g. `{ error: "blank" }`.
     pub fn meta(&self) -> Option<&Json> {
-        self.0.get("meta").filter(|v| v.is_object())
+        self.nested("meta")
     }
 
     /// As JavaScript sees it.

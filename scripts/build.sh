@@ -33,6 +33,10 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   # Checkout's methods (src/browser/methods.js, the entry point) and the executor's few lines of
   # JavaScript (src/browser/run.rs) bundled in: one file, no extra request.
   cp src/browser/methods.js "$2/entry.js"
+  if [ -n "$1" ]; then
+    # The gateways entry point's one free function, failing before init() as stripeOptions does (methods.js).
+    echo 'export const gatewayHandoff = afterInit(glue.gatewayHandoff);' >>"$2/entry.js"
+  fi
   node_modules/.bin/esbuild "$2/entry.js" --bundle --minify --format=esm --log-level=warning \
     --define:GATEWAYS="$([ -n "$1" ] && echo true || echo false)" --outfile="$2/cl_checkout.js" --allow-overwrite
   rm -rf "$2/.gitignore" "$2/package.json" "$2/snippets" "$2/entry.js"

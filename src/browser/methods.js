@@ -4,7 +4,9 @@
 // (Checkout::call in src/browser/mod.rs): one export and one argument shim
 // instead of one per method. A method's number is its place in this list;
 // types.d.ts declares them.
-import { Checkout as Glue } from "./cl_checkout.js";
+import * as glue from "./cl_checkout.js";
+
+const Glue = glue.Checkout;
 
 // The two CheckoutErrors the .wasm cannot build because it is not there to
 // ask (before init(), after free()): made here with error_to_js's fields
@@ -12,18 +14,28 @@ import { Checkout as Glue } from "./cl_checkout.js";
 const usageError = (message) =>
   Object.assign(Error(message), { name: "CheckoutError", kind: "invalid_input", status: null, errors: [], stripe: null });
 
-// Before init() has the .wasm, wasm-bindgen's constructor fails with a
-// TypeError on its missing exports; once loaded it throws only
-// CheckoutErrors (a page's throwing getters are caught in the .wasm).
+// Before init() has the .wasm, wasm-bindgen's constructor and free
+// functions fail with a TypeError on its missing exports; once loaded they
+// throw only CheckoutErrors (a page's throwing getters are caught in the .wasm).
+const loaded = (e) => (e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e);
 export class Checkout extends Glue {
   constructor(options) {
     try {
       super(options);
     } catch (e) {
-      throw e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e;
+      throw loaded(e);
     }
   }
 }
+const afterInit = (f) => (source) => {
+  try {
+    return f(source);
+  } catch (e) {
+    throw loaded(e);
+  }
+};
+export const stripeOptions = afterInit(glue.stripeOptions);
+// (scripts/build.sh appends the gateways entry point's gatewayHandoff, guarded the same way.)
 
 const methods = [
   "paymentMethod",

@@ -130,7 +130,7 @@ test("init() stays silent when the .wasm comes without its MIME type or is given
   assert.deepEqual(fromModule, [], "the module wrote to the console");
 });
 
-test("new Checkout before init() is a CheckoutError that says to await init(); after it, the same class works", async () => {
+test("new Checkout, stripeOptions and gatewayHandoff before init() are CheckoutErrors that say to await init(); after it, the same class works", async () => {
   const tok = await token(sbx.url);
   const fresh = await chrome.newPage();
   await fresh.goto(`${site.url}/tests/e2e/blank.html`);
@@ -145,13 +145,42 @@ test("new Checkout before init() is a CheckoutError that says to await init(); a
         return { guard: cl.isCheckoutError(e), kind: e.kind, message: e.message, errors: e.errors, status: e.status, stripe: e.stripe };
       }
     })();
+    const thrown = (f) => {
+      try {
+        return ["returned", f()];
+      } catch (e) {
+        return [cl.isCheckoutError(e), e.kind, e.message];
+      }
+    };
+    const stripeEntry = await import("/pkg/cl_checkout.js"); // a module of its own, not loaded either
+    const source = { id: "x", type: "stripe_payments", publishable_key: "pk_test_1" };
+    const free = () => [
+      thrown(() => cl.stripeOptions(source)),
+      thrown(() => cl.gatewayHandoff({ id: "x", type: "wire_transfers" })),
+      thrown(() => stripeEntry.stripeOptions(source)),
+    ];
+    const freeEarly = free();
     await cl.default();
     const co = new cl.Checkout(options);
     const bad = (() => { try { new cl.Checkout({ baseUrl: "ftp://x", accessToken: token }); } catch (e) { return [cl.isCheckoutError(e), e.kind]; } })();
-    return { early, later: co instanceof cl.Checkout && (await co.paymentMethod("NoSuchOrder").catch((e) => e.kind)), bad };
+    return {
+      early,
+      freeEarly,
+      freeLater: free().slice(0, 2),
+      onlyGateways: ["gatewayHandoff" in cl, "gatewayHandoff" in stripeEntry],
+      later: co instanceof cl.Checkout && (await co.paymentMethod("NoSuchOrder").catch((e) => e.kind)),
+      bad,
+    };
   }, { base: sbx.url, token: tok });
   await fresh.close();
-  assert.deepEqual(got.early, { guard: true, kind: "invalid_input", message: "The module is not loaded: await init() first.", errors: [], status: null, stripe: null });
+  const notLoaded = "The module is not loaded: await init() first.";
+  assert.deepEqual(got.early, { guard: true, kind: "invalid_input", message: notLoaded, errors: [], status: null, stripe: null });
+  assert.deepEqual(got.freeEarly, [[true, "invalid_input", notLoaded], [true, "invalid_input", notLoaded], [true, "invalid_input", notLoaded]]);
+  // Once loaded, the same calls answer: options for a Stripe source; a wire transfer has no handoff (its own CheckoutError).
+  assert.deepEqual(got.freeLater[0], ["returned", { publishableKey: "pk_test_1", options: {} }]);
+  assert.equal(got.freeLater[1][0], true);
+  assert.notEqual(got.freeLater[1][2], notLoaded);
+  assert.deepEqual(got.onlyGateways, [true, false], "the Stripe entry point exports no gatewayHandoff");
   assert.equal(got.later, "api");
   assert.deepEqual(got.bad, [true, "invalid_input"], "a bad option after init is still the module's own error");
 });

@@ -1,4 +1,5 @@
-//! A small JSON value, its writer, and parsing (bounded).
+//! A small JSON value, its writer, and parsing (bounded). In the browser the
+//! browser's own `JSON.parse` and `JSON.stringify` do both (`browser/convert.rs`).
 //!
 //! Numbers stay as their source text: the module only passes them through to
 //! JavaScript, so it never needs float parsing or formatting code in the `.wasm`.
@@ -98,12 +99,20 @@ impl Json {
     }
 
     /// The JSON text.
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn to_json_string(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
         out
     }
 
+    /// The JSON text, written by the browser's `JSON.stringify`.
+    #[cfg(target_arch = "wasm32")]
+    pub fn to_json_string(&self) -> String {
+        crate::browser::json_text(self)
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
     fn write(&self, out: &mut String) {
         match self {
             Json::Null => out.push_str("null"),
@@ -137,6 +146,7 @@ impl Json {
     }
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn write_string(s: &str, out: &mut String) {
     out.push('"');
     for c in s.chars() {

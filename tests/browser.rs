@@ -486,6 +486,22 @@ async fn a_proto_key_from_the_server_stays_plain_data() {
 }
 
 #[wasm_bindgen_test]
+async fn values_cross_to_the_api_and_back_exactly() {
+    // The page's attributes become the request body (JSON.stringify of the core's value) and the
+    // created source comes back through JSON.parse, the core and the member-by-member builder.
+    let order = fresh_order(r#"{"payment_source_type":"wire_transfers"}"#).await;
+    let metadata = r#"{"n":[0.1,1e21,-0,123456789012,1.5e-7,-42,5e-324],"s":"quote \" back \\ slash / é 😀 \u0001 \n tab\t","nested":{"a":[[],{},null,true,false],"":"empty key","__proto__":{"p":1}}}"#;
+    let attributes = json(&format!(r#"{{"metadata":{metadata}}}"#));
+    let source = settle(checkout(&token(false).await).create_payment_source(order.into(), attributes)).await.unwrap();
+    let text = |v: &JsValue| JSON::stringify(v).unwrap().as_string().unwrap();
+    assert_eq!(text(&prop(&source, "metadata")), text(&json(metadata)));
+    let nested = prop(&prop(&source, "metadata"), "nested");
+    let nested: &js_sys::Object = nested.unchecked_ref();
+    let own = js_sys::Object::get_own_property_descriptor(nested, &"__proto__".into());
+    assert!(own.is_object(), "__proto__ is an own data property");
+}
+
+#[wasm_bindgen_test]
 async fn an_order_placed_asynchronously_is_waited_for_until_placed() {
     let order = fresh_order(r#"{"payment_source_type":"wire_transfers","place_async":true}"#).await;
     let co = checkout(&token(false).await);

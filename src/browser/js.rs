@@ -74,6 +74,15 @@ extern "C" {
     /// `String(n)`: a number's shortest round-trip text.
     #[wasm_bindgen(js_name = String)]
     pub fn number_text(n: f64) -> String;
+    /// `Number(text)`: the number a JSON number's text spells.
+    #[wasm_bindgen(js_name = Number)]
+    pub fn number(text: &str) -> JsValue;
+    /// `Array()`: a new empty array.
+    #[wasm_bindgen(js_name = Array)]
+    pub fn new_array() -> JsValue;
+    /// `JSON.stringify(value)` (of the module's own plain values).
+    #[wasm_bindgen(js_namespace = JSON)]
+    pub fn stringify(value: &JsValue) -> JsValue;
     /// A JavaScript `Error`.
     pub type Error;
     /// `new Error(message)`.

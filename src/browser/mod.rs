@@ -22,8 +22,8 @@ use crate::flow::{Create, Fact, Flow, Place, Single};
 use crate::json::Json;
 use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
-pub(crate) use convert::parse_json;
 use convert::{error_to_js, is_plain_object, js_to_json};
+pub(crate) use convert::{json_text, parse_json};
 use js::{get, AbortSignal, Function, Promise};
 use run::{spawn, Finish};
 

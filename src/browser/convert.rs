@@ -11,8 +11,8 @@ use super::js::{
 use crate::error::{ApiErrorObject, CheckoutError};
 use crate::json::{Json, ParseError, MAX_DEPTH};
 
-/// The core's value as JavaScript's, built member by member (-485 B gzip of
-/// JSON writer not shipped, for about 100 B of glue). `put` defines each key
+/// The core's value as JavaScript's, built member by member, so no JSON
+/// writer ships (-402 B gzip of `.wasm` for +106 B of glue). `put` defines each key
 /// as plain data, as `JSON.parse` would, so a `__proto__` from the server
 /// never changes a prototype. Numbers are the text JavaScript wrote them as
 /// (`String(n)`, in `copy`), so `Number` gives each back exactly.

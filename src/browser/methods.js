@@ -17,13 +17,13 @@ const usageError = (message) =>
 // Before init() has the .wasm, wasm-bindgen's constructor and free
 // functions fail with a TypeError on its missing exports; once loaded they
 // throw only CheckoutErrors (a page's throwing getters are caught in the .wasm).
-const loaded = (e) => (e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e);
+const asNotLoaded = (e) => (e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e);
 export class Checkout extends Glue {
   constructor(options) {
     try {
       super(options);
     } catch (e) {
-      throw loaded(e);
+      throw asNotLoaded(e);
     }
   }
 }
@@ -31,7 +31,7 @@ const afterInit = (f) => (source) => {
   try {
     return f(source);
   } catch (e) {
-    throw loaded(e);
+    throw asNotLoaded(e);
   }
 };
 export const stripeOptions = afterInit(glue.stripeOptions);

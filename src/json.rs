@@ -28,7 +28,11 @@ pub enum Json {
 }
 
 fn object_from(pairs: Vec<(&str, Json)>) -> Json {
-    Json::Object(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    let mut out = Vec::with_capacity(pairs.len());
+    for (k, v) in pairs {
+        out.push((k.to_string(), v));
+    }
+    Json::Object(out)
 }
 
 impl Json {

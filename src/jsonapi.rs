@@ -62,7 +62,12 @@ impl Document {
     }
 
     fn index(&self) -> Index<'_> {
-        let mut entries: Vec<_> = self.included.iter().filter_map(|r| Some((identity_of(r)?, r))).collect();
+        let mut entries = Vec::with_capacity(self.included.len());
+        for r in &self.included {
+            if let Some(key) = identity_of(r) {
+                entries.push((key, r));
+            }
+        }
         entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         Index(entries)
     }
@@ -76,7 +81,11 @@ impl Document {
         match rel.get("data") {
             None | Some(Json::Null) => Ok(None),
             Some(Json::Array(items)) => {
-                items.iter().map(identity_of).collect::<Option<Vec<_>>>().map(Some).ok_or_else(|| bad_linkage(name))
+                let mut pairs = Vec::with_capacity(items.len());
+                for item in items {
+                    pairs.push(identity_of(item).ok_or_else(|| bad_linkage(name))?);
+                }
+                Ok(Some(pairs))
             }
             Some(one) => identity_of(one).map(|pair| Some(vec![pair])).ok_or_else(|| bad_linkage(name)),
         }

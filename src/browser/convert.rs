@@ -8,7 +8,7 @@ use super::js::{
     reflect_set, stringify,
 };
 
-use crate::error::{ApiErrorObject, CheckoutError};
+use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
 
 /// The core's value as JavaScript's, built member by member, so no JSON
@@ -193,10 +193,13 @@ fn not_json(path: &str, why: &str) -> CheckoutError {
 
 /// The JavaScript face of every failure: an `Error` named `CheckoutError`
 /// with `kind`, `status` and `errors`.
-pub fn error_to_js(mut e: CheckoutError) -> JsValue {
+pub fn error_to_js(e: CheckoutError) -> JsValue {
     let err: JsValue = js::Error::new(&e.message).into();
     let status = e.status.map_or(JsValue::NULL, |s| JsValue::from_f64(f64::from(s)));
-    let errors = json_to_js(&Json::Array(std::mem::take(&mut e.errors).into_iter().map(ApiErrorObject::into_json).collect()));
+    let errors = new_array();
+    for entry in &e.errors {
+        push(&errors, &json_to_js(entry.as_json()));
+    }
     reflect_set(&err, "name", &"CheckoutError".into());
     reflect_set(&err, "kind", &e.kind.as_str().into());
     reflect_set(&err, "status", &status);

@@ -348,7 +348,10 @@ pub fn redact(text: &str) -> String {
     while let Some(at) = crate::text::find(rest, MARK) {
         let start = rest.as_bytes().get(..at).and_then(|head| crate::text::rfind_byte(head, not_word)).map_or(0, |i| i + 1);
         let after = &rest[at + MARK.len()..];
-        let end = after.bytes().position(not_word).unwrap_or(after.len());
+        let mut end = 0;
+        while after.as_bytes().get(end).is_some_and(|&b| crate::text::is_word_byte(b)) {
+            end += 1;
+        }
         out.push_str(&rest[..start]);
         out.push_str("[redacted client_secret]");
         rest = &after[end..];

@@ -180,13 +180,12 @@ impl SourceType {
         // Lowercase words joined by single underscores (one pass over the bytes:
         // no string searcher in the `.wasm` for an error message).
         let mut prev = b'_';
-        let plain = value.len() <= MAX_ID_LEN
-            && value.bytes().all(|b| {
-                let ok = b.is_ascii_lowercase() || (b == b'_' && prev != b'_');
-                prev = b;
-                ok
-            })
-            && prev != b'_';
+        let mut plain = value.len() <= MAX_ID_LEN;
+        for &b in value.as_bytes() {
+            plain &= b.is_ascii_lowercase() || (b == b'_' && prev != b'_');
+            prev = b;
+        }
+        plain &= prev != b'_';
         let mut m = String::from("The order's payment method has payment_source_type ");
         if plain {
             m.push('"');

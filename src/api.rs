@@ -31,6 +31,13 @@ pub struct PaymentMethod {
     pub resource: Json,
 }
 
+/// The first item of a to-one relationship's list (`truncate` + `pop`: no
+/// `IntoIter` and its drop code in the `.wasm`).
+fn first(mut list: Vec<Json>) -> Option<Json> {
+    list.truncate(1);
+    list.pop()
+}
+
 fn order_path(method: Method, order_id: &str) -> Result<ApiRequest, CheckoutError> {
     Ok(ApiRequest::new(method, &[ORDERS, validate::id("order id", order_id)?]))
 }
@@ -108,7 +115,7 @@ pub fn decode_payment_method(doc: &Document) -> Result<Option<PaymentMethod>, Ch
             "The order came back without its payment_method relationship although it was requested.",
         ));
     }
-    let Some(resource) = doc.related("payment_method", PAYMENT_METHODS)?.into_iter().next() else {
+    let Some(resource) = first(doc.related("payment_method", PAYMENT_METHODS)?) else {
         return Ok(None);
     };
     let source_type = match resource.get("payment_source_type") {
@@ -226,7 +233,7 @@ pub fn order_payment_source_request(order_id: &str) -> Result<ApiRequest, Checko
 /// create made); `None` when the create never reached the API.
 pub fn decode_order_payment_source(doc: &Document, source_type: SourceType) -> Result<Option<Json>, CheckoutError> {
     check_identity(&doc.data, ORDERS)?;
-    let Some(source) = doc.related("payment_source", source_type.as_str()).ok().and_then(|list| list.into_iter().next()) else {
+    let Some(source) = doc.related("payment_source", source_type.as_str()).ok().and_then(first) else {
         return Ok(None);
     };
     decode_payment_source_json(source, source_type).map(Some)

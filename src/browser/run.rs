@@ -166,7 +166,12 @@ impl Run {
     /// The flow is over: scrubs every token sent from its errors, remembers
     /// what it learned, and gives `drive` the value or the error.
     fn finish(&mut self, result: Result<Box<Finished>, CheckoutError>) -> JsValue {
-        let scrub = |e: CheckoutError| self.tokens.iter().fold(e, |e, t| e.without_secret(t));
+        let scrub = |mut e: CheckoutError| {
+            for t in &self.tokens {
+                e = e.without_secret(t);
+            }
+            e
+        };
         let result = result.map_err(scrub).map(|mut finished| {
             if let Some(Some(Err(e))) = finished.paid.as_mut().map(|p| &mut p.wallet) {
                 *e = scrub(std::mem::replace(e, flow::unexpected()));

@@ -33,7 +33,12 @@ enum PayState {
 
 /// Whether the API refused `_place` because the payment's amount no longer matches the order.
 fn mismatched(e: &CheckoutError) -> bool {
-    e.errors.iter().any(|x| x.meta().and_then(|m| m.get("error")).and_then(Json::as_str) == Some("mismatched_amounts"))
+    for x in &e.errors {
+        if x.meta().and_then(|m| m.get("error")).and_then(Json::as_str) == Some("mismatched_amounts") {
+            return true;
+        }
+    }
+    false
 }
 
 /// The order's total changed between the authorization and `_place`: the

@@ -28,13 +28,13 @@ impl<'a> Index<'a> {
 
 impl Document {
     /// Reads a parsed body as a JSON:API success document.
-    pub fn from_json(mut doc: Json) -> Result<Document, CheckoutError> {
-        let Json::Object(pairs) = &mut doc else {
+    pub fn from_json(doc: Json) -> Result<Document, CheckoutError> {
+        let Json::Object(pairs) = doc else {
             return Err(CheckoutError::decode("The response is JSON but not a JSON:API document (not an object)."));
         };
         let mut data = None;
         let mut included = Vec::new();
-        for (key, value) in pairs.drain(..) {
+        for (key, value) in pairs {
             match key.as_str() {
                 "data" => data = Some(value),
                 "included" => match value {
@@ -107,7 +107,7 @@ impl Document {
         // One walk for the whole list: its expansion budget covers them all.
         let mut walk = Walk { index: &index, chain: Vec::new(), expanded: 0 };
         let mut list = Vec::with_capacity(pairs.len());
-        for (t, id) in pairs {
+        for &(t, id) in &pairs {
             let found = index.get(&(t, id)).filter(|_| t == expected_type).ok_or_else(|| {
                 let mut m = String::from("The response's \"");
                 m.push_str(name);

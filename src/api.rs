@@ -266,7 +266,7 @@ pub fn decode_order(doc: &Document) -> Result<(Json, Option<SourceType>), Checko
         .get("payment_method")
         .and_then(|pm| pm.get("payment_source_type"))
         .and_then(Json::as_str)
-        .and_then(|s| SourceType::parse(s).ok());
+        .and_then(SourceType::known);
     Ok((order, source_type))
 }
 
@@ -329,7 +329,7 @@ pub fn create_customer_payment_source_request(input: &Json) -> Result<ApiRequest
         None | Some(Json::Null) if validate::string_member(input, "payment_source_token", "payment_source_token")?.is_some() => {}
         Some(source) if source.is_object() => {
             let ty = validate::string_member(source, "type", "payment_source.type")?.unwrap_or("");
-            let source_type = SourceType::parse(ty).map_err(|_| {
+            let source_type = SourceType::known(ty).ok_or_else(|| {
                 CheckoutError::invalid_input(
                     "payment_source.type must be a payment source type such as \"stripe_payments\" (the type of the source to save).",
                 )

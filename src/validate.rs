@@ -164,6 +164,11 @@ impl SourceType {
         self.0
     }
 
+    /// The type named `value`, if it is one of the ten (no error built).
+    pub fn known(value: &str) -> Option<SourceType> {
+        cl_gateways::find(value).map(SourceType)
+    }
+
     /// Reads a `payment_source_type` sent by the server. Anything that is not
     /// a plain snake_case word is refused before it can reach a URL, and so is
     /// a well-formed name that is not one of the ten types.
@@ -174,8 +179,8 @@ impl SourceType {
     /// assert!(SourceType::parse("../orders").is_err());
     /// ```
     pub fn parse(value: &str) -> Result<SourceType, CheckoutError> {
-        if let Some(g) = cl_gateways::find(value) {
-            return Ok(SourceType(g));
+        if let Some(known) = SourceType::known(value) {
+            return Ok(known);
         }
         // Lowercase words joined by single underscores (one pass over the bytes:
         // no string searcher in the `.wasm` for an error message).

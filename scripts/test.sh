@@ -37,14 +37,14 @@ browser_tests=(env RUSTFLAGS="$RELEASE_RUSTFLAGS -Zpanic_abort_tests" CARGO_PROF
   cargo "+$NIGHTLY" test -p cl-checkout --target wasm32-unknown-unknown --test browser "${BUILD_STD[@]}" --target-dir target/release-wasm-test)
 "${browser_tests[@]}" --no-run
 # Debian's Chromium 156 under wasm-bindgen-test-runner 0.2.130 now and then never starts the test page (about one
-# run in six here: no request reaches the sandbox, and the runner waits on the page load for minutes). A run that
-# has not finished in 120 s (a whole run takes about 15) is stopped and started again, up to three times; a run that
-# ends, failed tests included, is never repeated.
-for attempt in 1 2 3; do
+# run in six in one session, three runs of five in another: no request reaches the sandbox, and the runner waits on
+# the page load for minutes). A run that has not finished in 90 s (a whole run takes about 15) is stopped and started
+# again, up to five times (two hangs in a row were seen); a run that ends, failed tests included, is never repeated.
+for attempt in 1 2 3 4 5; do
   rc=0
-  timeout --kill-after=10 120 "${browser_tests[@]}" || rc=$?
+  timeout --kill-after=10 90 "${browser_tests[@]}" || rc=$?
   [ "$rc" -ne 124 ] && [ "$rc" -ne 137 ] && break
-  echo "browser tests: the runner did not finish in 120 s (attempt $attempt of 3); stopping its Chromium and starting again"
+  echo "browser tests: the runner did not finish in 90 s (attempt $attempt of 5); stopping its Chromium and starting again"
   pkill -f '^/usr/bin/chromedriver --port=' 2>/dev/null || true
   pkill -f '^/usr/lib/chromium/chromium .*--remote-debugging-port=0' 2>/dev/null || true
 done

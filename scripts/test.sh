@@ -37,7 +37,7 @@ browser_tests=(env RUSTFLAGS="$RELEASE_RUSTFLAGS -Zpanic_abort_tests" CARGO_PROF
   cargo "+$NIGHTLY" test -p cl-checkout --target wasm32-unknown-unknown --test browser "${BUILD_STD[@]}" --target-dir target/release-wasm-test)
 "${browser_tests[@]}" --no-run
 # Debian's Chromium 156 under wasm-bindgen-test-runner 0.2.130 now and then never starts the test page (about one
-# run in six in one session, three runs of five in another: no request reaches the sandbox, and the runner waits on
+# run in six in one session, three of six in another: no request reaches the sandbox, and the runner waits on
 # the page load for minutes). A run that has not finished in 90 s (a whole run takes about 15) is stopped and started
 # again, up to five times (two hangs in a row were seen); a run that ends, failed tests included, is never repeated.
 for attempt in 1 2 3 4 5; do

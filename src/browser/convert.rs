@@ -3,10 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::js::{
-    self, is_array, json_parse, length_of, new_array, number, object_keys, prototype_of, reflect_get_index, reflect_get_key,
-    reflect_set, stringify,
-};
+use super::js::{self, json_parse, kind, length_of, new_array, number, object_keys, reflect_get, reflect_set, stringify, Kind};
 
 use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
@@ -61,7 +58,7 @@ extern "C" {
 /// refused; the parse itself is bounded by the body's size limit in `http`.
 pub fn parse_json(text: &str) -> Result<Json, ParseError> {
     let value = json_parse(text).map_err(|_| ParseError::Invalid(0))?;
-    copy(&value, &mut String::new(), 0, &plain_prototype()).map_err(|why| match why {
+    copy(&value, &mut String::new(), 0).map_err(|why| match why {
         NotData::TooDeep => ParseError::TooDeep,
         _ => ParseError::Invalid(0),
     })
@@ -81,7 +78,7 @@ enum NotData {
 /// dropped, as `JSON.stringify` does; anything else is refused with the path
 /// of the offending value.
 pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, CheckoutError> {
-    copy(value, path, depth, &plain_prototype()).map_err(|why| {
+    copy(value, path, depth).map_err(|why| {
         not_json(
             path,
             match why {
@@ -96,61 +93,56 @@ pub fn js_to_json(value: &JsValue, path: &mut String, depth: usize) -> Result<Js
 }
 
 /// The one reader of JavaScript values into [`Json`]; on failure `path`
-/// names the offending value. `plain` is `Object.prototype`, read once per
-/// value rather than once per object (a large answer has thousands).
-fn copy(value: &JsValue, path: &mut String, depth: usize, plain: &JsValue) -> Result<Json, NotData> {
+/// names the offending value. One `kind` call per value says what it is.
+fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotData> {
     if depth > MAX_DEPTH {
         return Err(NotData::TooDeep);
     }
-    if let Some(s) = value.as_string() {
-        return Ok(Json::String(s));
-    }
-    if value.is_null() {
-        return Ok(Json::Null);
-    }
-    if let Some(b) = value.as_bool() {
-        return Ok(Json::Bool(b));
-    }
-    if let Some(n) = value.as_f64() {
-        return number_text(n).map(Json::Number).ok_or(NotData::NotFinite);
-    }
-    if is_array(value).map_err(|_| NotData::Unreadable)? {
-        let length = length_of(value).map_err(|_| NotData::Unreadable)?;
-        // Bounded: no page can make this loop run long.
-        if length > 100_000.0 {
-            return Err(NotData::TooLong);
+    match kind(value) {
+        Kind::String => Ok(Json::String(value.as_string().unwrap_or_default())),
+        Kind::Null => Ok(Json::Null),
+        Kind::False => Ok(Json::Bool(false)),
+        Kind::True => Ok(Json::Bool(true)),
+        Kind::Number => number_text(value.as_f64().unwrap_or(f64::NAN)).map(Json::Number).ok_or(NotData::NotFinite),
+        Kind::Array => {
+            let length = length_of(value).map_err(|_| NotData::Unreadable)?;
+            // Bounded: no page can make this loop run long.
+            if length > 100_000.0 {
+                return Err(NotData::TooLong);
+            }
+            let length = length as u32;
+            let mut items = Vec::with_capacity(length as usize);
+            for i in 0..length {
+                let len = path.len();
+                path.push('[');
+                push_index(path, i as usize);
+                path.push(']');
+                let item = reflect_get(value, &JsValue::from_f64(f64::from(i))).map_err(|_| NotData::Unreadable)?;
+                items.push(copy(&item, path, depth + 1)?);
+                path.truncate(len);
+            }
+            Ok(Json::Array(items))
         }
-        let length = length as u32;
-        let mut items = Vec::with_capacity(length as usize);
-        for i in 0..length {
-            let len = path.len();
-            path.push('[');
-            push_index(path, i as usize);
-            path.push(']');
-            let item = reflect_get_index(value, i).map_err(|_| NotData::Unreadable)?;
-            items.push(copy(&item, path, depth + 1, plain)?);
-            path.truncate(len);
+        Kind::Plain => {
+            let mut pairs = Vec::new();
+            let keys = object_keys(value).map_err(|_| NotData::Unreadable)?;
+            for i in 0..length_of(&keys).unwrap_or(0.0) as u32 {
+                let key = js::get_index(&keys, i);
+                let name = key.as_string().unwrap_or_default();
+                let len = path.len();
+                path.push('.');
+                path.push_str(&name);
+                let item = reflect_get(value, &key).map_err(|_| NotData::Unreadable)?;
+                if kind(&item) != Kind::Undefined {
+                    pairs.push((name, copy(&item, path, depth + 1)?));
+                }
+                path.truncate(len);
+            }
+            Ok(Json::Object(pairs))
         }
-        return Ok(Json::Array(items));
+        Kind::Unreadable => Err(NotData::Unreadable),
+        _ => Err(NotData::Other),
     }
-    if !is_plain_non_array(value, plain).map_err(|_| NotData::Unreadable)? {
-        return Err(NotData::Other);
-    }
-    let mut pairs = Vec::new();
-    let keys = object_keys(value).map_err(|_| NotData::Unreadable)?;
-    for i in 0..length_of(&keys).unwrap_or(0.0) as u32 {
-        let key = js::get_index(&keys, i);
-        let name = key.as_string().unwrap_or_default();
-        let len = path.len();
-        path.push('.');
-        path.push_str(&name);
-        let item = reflect_get_key(value, &key).map_err(|_| NotData::Unreadable)?;
-        if !item.is_undefined() {
-            pairs.push((name, copy(&item, path, depth + 1, plain)?));
-        }
-        path.truncate(len);
-    }
-    Ok(Json::Object(pairs))
 }
 
 /// A finite number's JSON text (JavaScript's shortest round-trip form).
@@ -161,22 +153,7 @@ fn number_text(n: f64) -> Option<String> {
 /// An object literal or `Object.create(null)`; not a Date, Map, class
 /// instance… (nor a Proxy whose traps throw: false, never a throw).
 pub fn is_plain_object(value: &JsValue) -> bool {
-    !is_array(value).unwrap_or(true) && is_plain_non_array(value, &plain_prototype()).unwrap_or(false)
-}
-
-/// Whether `value`, known not to be an array, is an object literal or
-/// `Object.create(null)` (`plain`: `Object.prototype`); an error when reading
-/// its prototype threw (a Proxy trap).
-fn is_plain_non_array(value: &JsValue, plain: &JsValue) -> Result<bool, JsValue> {
-    if !value.is_object() || value.is_function() {
-        return Ok(false);
-    }
-    prototype_of(value).map(|proto| proto.is_null() || proto == *plain)
-}
-
-/// `Object.prototype` (of this realm).
-fn plain_prototype() -> JsValue {
-    prototype_of(&js::new_object()).unwrap_or(JsValue::NULL)
+    kind(value) == Kind::Plain
 }
 
 fn push_index(out: &mut String, i: usize) {

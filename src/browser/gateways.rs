@@ -7,8 +7,8 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, with_wallet};
-use super::js::get;
 use super::js::Promise;
+use super::js::{get, kind, Kind};
 use super::{arg_object, arg_string, location_href, spawn, url_arg, Checkout, Finish};
 use crate::error::CheckoutError;
 use crate::flow::{Authorize, Finished, Flow};
@@ -26,9 +26,10 @@ impl Checkout {
         let flow = (|| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let step = GatewayStep::read(&arg_object(&step, "step")?)?;
-            let save = match get(&options, "saveToWallet") {
-                v if v.is_undefined() => false,
-                v => v.as_bool().ok_or_else(|| CheckoutError::invalid_input("saveToWallet must be a boolean."))?,
+            let save = match kind(&get(&options, "saveToWallet")) {
+                Kind::Undefined | Kind::False => false,
+                Kind::True => true,
+                _ => return Err(CheckoutError::invalid_input("saveToWallet must be a boolean.")),
             };
             Ok(Box::new(Authorize::new(&order_id, step, save, self.inner.refreshable())?))
         })();

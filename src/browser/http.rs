@@ -77,7 +77,7 @@ pub fn answer(sent: &JsValue) -> Result<Box<Answer>, CheckoutError> {
 
 /// Why `send`'s Promise rejected (`thrown`): not sent, or cut off while the body was read.
 pub fn failed_send(thrown: &JsValue, req: &ApiRequest) -> CheckoutError {
-    if js::is_array(thrown).unwrap_or(false) {
+    if js::kind(thrown) == js::Kind::Array {
         failed(&js::get_index(thrown, 0), req, "was cut off while its answer was read")
     } else {
         failed(thrown, req, "could not be sent")

@@ -43,16 +43,11 @@ extern "C" {
     #[wasm_bindgen(method, getter, catch)]
     pub fn length(this: &Sized) -> Result<JsValue, JsValue>;
 
-    /// `Reflect.get(target, key)`.
+    /// `Reflect.get(target, key)`, one import for every key: a name, a key
+    /// JavaScript gave (`Object.keys`, which a Rust string may not spell: a
+    /// lone surrogate), an index.
     #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    pub fn reflect_get(target: &JsValue, key: &str) -> Result<JsValue, JsValue>;
-    /// `Reflect.get(target, key)` with a key JavaScript gave (`Object.keys`),
-    /// which a Rust string may not spell (a lone surrogate).
-    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    pub fn reflect_get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Reflect.get(target, index)`.
-    #[wasm_bindgen(js_namespace = Reflect, js_name = get, catch)]
-    pub fn reflect_get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    pub fn reflect_get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
     /// `Reflect.set(target, key, value)` (on the module's own objects: never throws).
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     pub fn reflect_set(target: &JsValue, key: &str, value: &JsValue) -> bool;
@@ -62,15 +57,9 @@ extern "C" {
     /// `Object.keys(value)`.
     #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
     pub fn object_keys(value: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Object.getPrototypeOf(value)`.
-    #[wasm_bindgen(js_namespace = Object, js_name = getPrototypeOf, catch)]
-    pub fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
     /// `Object()`: a new empty plain object of this realm.
     #[wasm_bindgen(js_name = Object)]
     pub fn new_object() -> JsValue;
-    /// `Array.isArray(value)` (a revoked Proxy throws).
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    pub fn is_array(value: &JsValue) -> Result<bool, JsValue>;
     /// `String(n)`: a number's shortest round-trip text.
     #[wasm_bindgen(js_name = String)]
     pub fn number_text(n: f64) -> String;
@@ -90,9 +79,67 @@ extern "C" {
     pub fn new(message: &str) -> Error;
 }
 
+// What a value is, in one call instead of one import per question (is it
+// null, a boolean, an array, a plain object…): the codes are `Kind`'s. An
+// object whose prototype or array-ness cannot be read (a Proxy's trap threw,
+// a revoked Proxy) is `UNREADABLE`, never a throw.
+#[wasm_bindgen(
+    inline_js = "export function kind(v){if(v===void 0)return 0;if(v===null)return 1;switch(typeof v){case'boolean':return 2+v;case'number':return 4;case'string':return 5;case'function':return 6;case'object':try{if(Array.isArray(v))return 7;const p=Object.getPrototypeOf(v);return p===null||p===Object.prototype?8:9}catch{return 10}}return 11}"
+)]
+extern "C" {
+    #[wasm_bindgen(js_name = kind)]
+    fn kind_code(value: &JsValue) -> u32;
+}
+
+/// What a JavaScript value is (the snippet's codes).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Undefined,
+    Null,
+    False,
+    True,
+    Number,
+    String,
+    Function,
+    Array,
+    /// An object literal or `Object.create(null)` (of this realm).
+    Plain,
+    /// Any other object: a Date, a Map, a class instance, an element…
+    Object,
+    /// An object whose prototype could not be read (a Proxy trap threw).
+    Unreadable,
+    /// A symbol or a bigint.
+    Other,
+}
+
+/// What `value` is.
+pub fn kind(value: &JsValue) -> Kind {
+    match kind_code(value) {
+        0 => Kind::Undefined,
+        1 => Kind::Null,
+        2 => Kind::False,
+        3 => Kind::True,
+        4 => Kind::Number,
+        5 => Kind::String,
+        6 => Kind::Function,
+        7 => Kind::Array,
+        8 => Kind::Plain,
+        9 => Kind::Object,
+        10 => Kind::Unreadable,
+        _ => Kind::Other,
+    }
+}
+
+impl Kind {
+    /// An object (`typeof` "object", not null): arrays and plain objects too, not functions.
+    pub fn is_object(self) -> bool {
+        (Kind::Array..=Kind::Unreadable).contains(&self)
+    }
+}
+
 /// `obj[key]`, or `undefined` where reading it threw.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
-    reflect_get(obj, key).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `value.length`, or 0 where it is not a number.
@@ -102,5 +149,5 @@ pub fn length_of(value: &JsValue) -> Result<f64, JsValue> {
 
 /// `obj[i]`, or `undefined` where reading it threw.
 pub fn get_index(obj: &JsValue, i: u32) -> JsValue {
-    reflect_get_index(obj, i).unwrap_or(JsValue::UNDEFINED)
+    reflect_get(obj, &JsValue::from_f64(f64::from(i))).unwrap_or(JsValue::UNDEFINED)
 }

@@ -24,7 +24,7 @@ use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
 use convert::{error_to_js, is_plain_object, js_to_json};
 pub(crate) use convert::{json_text, parse_json};
-use js::{get, AbortSignal, Function, Promise};
+use js::{get, kind, AbortSignal, Function, Kind, Promise};
 use run::{spawn, Finish};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -340,7 +340,7 @@ impl Inner {
 }
 
 fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
-    if !options.is_object() {
+    if !kind(options).is_object() {
         return Err(CheckoutError::invalid_input(
             "new Checkout(options) needs an options object: { baseUrl, accessToken, timeoutMs? }.",
         ));
@@ -352,7 +352,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     let token = get(options, "accessToken");
     let token = if let Some(t) = token.as_string().filter(|t| !t.is_empty()) {
         AccessToken::Fixed(t)
-    } else if token.is_function() {
+    } else if kind(&token) == Kind::Function {
         AccessToken::Provider(token.unchecked_into())
     } else {
         return Err(CheckoutError::invalid_input(
@@ -360,7 +360,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
         ));
     };
     let timeout = get(options, "timeoutMs");
-    let timeout_ms = if timeout.is_undefined() {
+    let timeout_ms = if kind(&timeout) == Kind::Undefined {
         DEFAULT_TIMEOUT_MS
     } else {
         match timeout.as_f64() {
@@ -369,7 +369,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
         }
     };
     let signal = get(options, "signal");
-    let signal = if signal.is_undefined() {
+    let signal = if kind(&signal) == Kind::Undefined {
         None
     } else {
         Some(signal.dyn_into::<AbortSignal>().map_err(|_| CheckoutError::invalid_input("signal must be an AbortSignal."))?)
@@ -406,7 +406,7 @@ extern "C" {
 pub(super) fn url_arg(url: &JsValue, current: Option<String>) -> Result<String, CheckoutError> {
     match url.as_string() {
         Some(u) => Ok(u),
-        None if url.is_undefined() => Ok(current.unwrap_or_default()),
+        None if kind(url) == Kind::Undefined => Ok(current.unwrap_or_default()),
         None => Err(CheckoutError::invalid_input("url must be a string (it defaults to location.href).")),
     }
 }
@@ -422,13 +422,14 @@ fn arg_string(value: &JsValue, what: &str) -> Result<String, CheckoutError> {
 
 /// An optional plain-object argument, as JSON (`undefined` → `{}`).
 fn arg_object(value: &JsValue, what: &str) -> Result<Json, CheckoutError> {
-    if value.is_undefined() {
-        return Ok(Json::Object(Vec::new()));
-    }
-    if !is_plain_object(value) {
-        let mut m = String::from(what);
-        m.push_str(" must be a plain object.");
-        return Err(CheckoutError::invalid_input(m));
+    match kind(value) {
+        Kind::Undefined => return Ok(Json::Object(Vec::new())),
+        Kind::Plain => {}
+        _ => {
+            let mut m = String::from(what);
+            m.push_str(" must be a plain object.");
+            return Err(CheckoutError::invalid_input(m));
+        }
     }
     js_to_json(value, &mut String::from(what), 0)
 }

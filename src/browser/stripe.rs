@@ -6,8 +6,8 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error_to_js, is_plain_object, json_to_js, with_wallet};
-use super::js::{get, get_index, Promise};
+use super::convert::{error_to_js, json_to_js, with_wallet};
+use super::js::{get, get_index, kind, Kind, Promise};
 use super::{location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
@@ -109,7 +109,7 @@ impl PaymentState {
         target: &JsValue,
         options: &JsValue,
     ) -> Result<PaymentState, CheckoutError> {
-        if !stripe.is_object() {
+        if !kind(&stripe).is_object() {
             return Err(CheckoutError::invalid_input("mountStripe needs the page's Stripe instance: Stripe(publishable_key)."));
         }
         if text(source, "type").as_deref() != Some("stripe_payments") {
@@ -118,13 +118,15 @@ impl PaymentState {
         let client_secret = text(source, "client_secret").filter(|s| intent_of(s).is_some()).ok_or_else(|| {
             CheckoutError::invalid_input("The payment source has no usable client_secret; create the payment source again.")
         })?;
-        if !(target.is_string() || target.is_object()) {
+        let target_kind = kind(target);
+        if !(target_kind == Kind::String || target_kind.is_object()) {
             return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
         }
-        let options = if options.is_undefined() { super::js::new_object() } else { options.clone() };
-        if !is_plain_object(&options) {
-            return Err(CheckoutError::invalid_input("mountStripe options must be a plain object."));
-        }
+        let options = match kind(options) {
+            Kind::Undefined => super::js::new_object(),
+            Kind::Plain => options.clone(),
+            _ => return Err(CheckoutError::invalid_input("mountStripe options must be a plain object.")),
+        };
         let source_id = text(source, "id").unwrap_or_default();
         crate::validate::id("payment source id", &source_id)?;
         let remembered = checkout.source_orders.get(&source_id);
@@ -134,7 +136,7 @@ impl PaymentState {
         crate::validate::id("order id", &order_id)?;
         let limit = get(&options, "processingTimeoutMs");
         let processing_limit_ms = match limit.as_f64() {
-            None if limit.is_undefined() => DEFAULT_PROCESSING_LIMIT_MS,
+            None if kind(&limit) == Kind::Undefined => DEFAULT_PROCESSING_LIMIT_MS,
             Some(ms) if (0.0..=MAX_PROCESSING_LIMIT_MS).contains(&ms) => ms as u32,
             _ => {
                 return Err(CheckoutError::invalid_input(
@@ -144,7 +146,7 @@ impl PaymentState {
         };
 
         // Options that are not objects are left out (Stripe's defaults; the Payment Element's tabs layout).
-        let object_or_undefined = |v: JsValue| if v.is_object() { v } else { JsValue::UNDEFINED };
+        let object_or_undefined = |v: JsValue| if kind(&v).is_object() { v } else { JsValue::UNDEFINED };
         let elements_options = object_or_undefined(get(&options, "elementsOptions"));
         let element_options = object_or_undefined(get(&options, "paymentElementOptions"));
         let mounted = mount(&stripe, &client_secret, target, &elements_options, &element_options)
@@ -166,7 +168,7 @@ impl PaymentState {
         let (return_url, save_to_wallet) = read_confirm_options(options, checkout)?;
         // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
         let confirm_params = get(options, "confirmParams");
-        if !(confirm_params.is_undefined() || is_plain_object(&confirm_params)) {
+        if !matches!(kind(&confirm_params), Kind::Undefined | Kind::Plain) {
             return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
         }
         let driver = Driver {
@@ -221,14 +223,14 @@ pub(super) fn rejected() -> CheckoutError {
 /// `{ error }` / `{ paymentIntent }` as the core reads them.
 pub(super) fn read_result(result: &JsValue) -> StripeResult {
     let error = get(result, "error");
-    if error.is_object() {
+    if kind(&error).is_object() {
         return StripeResult { error: Some(details_of(&error)), intent: read_intent(&get(&error, "payment_intent")) };
     }
     StripeResult { error: None, intent: read_intent(&get(result, "paymentIntent")) }
 }
 
 fn read_intent(intent: &JsValue) -> Option<Intent> {
-    if !intent.is_object() {
+    if !kind(intent).is_object() {
         return None;
     }
     Some(Intent {
@@ -318,7 +320,7 @@ fn read_confirm_options(options: &JsValue, checkout: &Inner) -> Result<(String, 
     if checkout.token_in(&url) {
         return Err(CheckoutError::invalid_input("returnUrl contains the access token; leave it out (it would end up in logs)."));
     }
-    Ok((url, get(options, "saveToWallet").as_bool().unwrap_or(false)))
+    Ok((url, kind(&get(options, "saveToWallet")) == Kind::True))
 }
 
 /// `resumeStripe` on the page a redirect or 3-D Secure returns to: the flow

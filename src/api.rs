@@ -53,7 +53,7 @@ fn document(ty: &str, id: Option<&str>, attributes: Option<&str>, relationships:
         out.push_str(r#"","id":""#);
         out.push_str(id);
     }
-    out.push('"');
+    out.push_str("\"");
     if let Some(attributes) = attributes {
         out.push_str(r#","attributes":"#);
         out.push_str(attributes);
@@ -70,7 +70,7 @@ fn document(ty: &str, id: Option<&str>, attributes: Option<&str>, relationships:
         out.push_str(r#""}}"#);
     }
     if !relationships.is_empty() {
-        out.push('}');
+        out.push_str("}");
     }
     out.push_str("}}");
     out

@@ -268,12 +268,12 @@ pub fn from_error_response(status: u16, body: &str) -> CheckoutError {
         let code = first.code().unwrap_or("error");
         message.push_str(" (");
         message.push_str(code);
-        message.push(')');
+        message.push_str(")");
         if let Some(text) = first.detail().or(first.title()) {
             message.push_str(": ");
             message.push_str(crate::text::trim_final_dots(text));
         }
-    } else if body.trim_ascii().is_empty() {
+    } else if blank(body) {
         message.push_str(" with an empty body");
     } else {
         message.push_str(" with a body that is not a JSON:API error document");
@@ -305,7 +305,7 @@ fn advice(status: u16, code: Option<&str>) -> &'static str {
 pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError> {
     json::parse(body).map_err(|e| {
         let what = match e {
-            _ if body.trim_ascii().is_empty() => "was empty",
+            _ if blank(body) => "was empty",
             ParseError::TooDeep => "nests deeper than any JSON:API document should",
             // One message for both: the browser's JSON.parse cannot tell them apart.
             ParseError::Truncated | ParseError::Invalid(_) => "is cut off or not JSON",
@@ -319,14 +319,22 @@ pub fn parse_success_body(status: u16, body: &str) -> Result<Json, CheckoutError
     })
 }
 
-/// Appends a decimal number without pulling in the formatting machinery.
+/// Whether `text` is empty or only ASCII whitespace.
+fn blank(text: &str) -> bool {
+    crate::text::all_bytes(text, |b| b.is_ascii_whitespace())
+}
+
+const DIGITS: &str = "0123456789";
+
+/// Appends a decimal number without pulling in the formatting machinery
+/// (a digit as a one-byte `&str`: `String::push` of a `char` brings UTF-8 encoding).
 pub fn push_number(out: &mut String, n: u16) {
     let mut place = 10_000u16;
     let mut started = false;
     while place > 0 {
         let digit = (n / place % 10) as u8;
         if digit != 0 || started || place == 1 {
-            out.push(char::from(b'0' + digit));
+            out.push_str(DIGITS.get(usize::from(digit)..usize::from(digit) + 1).unwrap_or("0"));
             started = true;
         }
         place /= 10;

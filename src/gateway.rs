@@ -184,7 +184,7 @@ fn declined(gateway: &str, reason: Option<&str>) -> CheckoutError {
     if let Some(reason) = reason.filter(|r| !r.is_empty() && r.len() <= 200) {
         m.push_str(" (");
         m.push_str(&crate::error::redact(reason));
-        m.push(')');
+        m.push_str(")");
     }
     m.push_str(
         ": nothing was charged and the order is still open. Ask the shopper for another card or payment method, then try again.",

@@ -57,7 +57,7 @@ impl ApiRequest {
     pub fn new(method: Method, segments: &[&str]) -> ApiRequest {
         let mut path = String::from("/api");
         for s in segments {
-            path.push('/');
+            path.push_str("/");
             path.push_str(s);
         }
         ApiRequest { method, path, query: "", body: None }
@@ -82,7 +82,7 @@ impl ApiRequest {
         let mut url = String::from(base.as_str());
         url.push_str(&self.path);
         if !self.query.is_empty() {
-            url.push('?');
+            url.push_str("?");
             url.push_str(self.query);
         }
         url

@@ -52,8 +52,21 @@ pub fn wait_before_retry(attempt: u32, err: &CheckoutError, hints: &WaitHints) -
     }
 }
 
+/// A header's whole seconds, as `u32::from_str` reads them once trimmed of
+/// ASCII whitespace (without a sign: delta-seconds has none), in one loop
+/// rather than core's integer parser and `trim_ascii` in the `.wasm`.
 fn seconds(value: Option<&str>) -> Option<u32> {
-    value?.trim_ascii().parse().ok()
+    let (mut n, mut ended) = (None::<u32>, false);
+    for &b in value?.as_bytes() {
+        if b.is_ascii_digit() && !ended {
+            n = Some(n.unwrap_or(0).checked_mul(10)?.checked_add(u32::from(b - b'0'))?);
+        } else if b.is_ascii_whitespace() {
+            ended = n.is_some();
+        } else {
+            return None;
+        }
+    }
+    n
 }
 
 #[cfg(test)]
@@ -62,6 +75,18 @@ mod tests {
 
     fn api(status: u16) -> CheckoutError {
         crate::error::from_error_response(status, "")
+    }
+
+    #[test]
+    fn seconds_are_whole_unsigned_numbers_within_whitespace() {
+        for (text, read) in [("2", Some(2)), (" 30\t", Some(30)), ("4294967295", Some(u32::MAX)), ("007", Some(7))] {
+            assert_eq!(seconds(Some(text)), read, "{text:?}");
+            assert_eq!(seconds(Some(text)), text.trim_ascii().parse().ok(), "{text:?}");
+        }
+        for text in ["", " ", "4294967296", "1 2", "+5", "-1", "1.5", "2s", "٣"] {
+            assert_eq!(seconds(Some(text)), None, "{text:?}");
+        }
+        assert_eq!(seconds(None), None);
     }
 
     #[test]

@@ -88,7 +88,7 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
         clean_url.push_str(pair);
     }
     if let Some(f) = fragment {
-        clean_url.push('#');
+        clean_url.push_str("#");
         clean_url.push_str(f);
     }
     Ok(Some(Return { client_secret: secret.to_string(), clean_url }))
@@ -119,7 +119,7 @@ pub fn stripe_error(details: StripeDetails) -> CheckoutError {
     if let Some(code) = details.decline_code.as_deref().or(details.code.as_deref()) {
         m.push_str(" (");
         m.push_str(code);
-        m.push(')');
+        m.push_str(")");
     }
     if let Some(text) = &details.message {
         m.push_str(": ");
@@ -136,7 +136,7 @@ pub fn stripe_error(details: StripeDetails) -> CheckoutError {
 pub fn intent_failed(status: &str, last_error: Option<&str>) -> CheckoutError {
     let mut m = String::from("The payment was not completed (PaymentIntent ");
     m.push_str(status);
-    m.push(')');
+    m.push_str(")");
     if let Some(text) = last_error {
         m.push_str(": ");
         m.push_str(crate::text::trim_final_dots(text));

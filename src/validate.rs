@@ -23,7 +23,7 @@ impl BaseUrl {
             m.push_str(": pass the origin of your Commerce Layer organization, e.g. \"https://yourdomain.commercelayer.io\".");
             Err(CheckoutError::invalid_input(m))
         };
-        let trimmed = input.strip_suffix('/').unwrap_or(input);
+        let trimmed = input.strip_suffix("/").unwrap_or(input);
         let (secure, rest) = if let Some(rest) = strip_prefix_ignore_case(trimmed, "https://") {
             (true, rest)
         } else if let Some(rest) = strip_prefix_ignore_case(trimmed, "http://") {
@@ -34,7 +34,7 @@ impl BaseUrl {
             return refuse("must start with https://");
         };
         let (host, port) = match crate::text::rfind_byte(rest.as_bytes(), |b| b == b':') {
-            Some(i) if !rest.ends_with(']') => (&rest[..i], Some(&rest[i + 1..])),
+            Some(i) if !rest.ends_with("]") => (&rest[..i], Some(&rest[i + 1..])),
             _ => (rest, None),
         };
         let host_ok = !host.is_empty()
@@ -193,7 +193,7 @@ impl SourceType {
         plain &= prev != b'_';
         let mut m = String::from("The order's payment method has payment_source_type ");
         if plain {
-            m.push('"');
+            m.push_str("\"");
             m.push_str(value);
             m.push_str("\", which is not a Commerce Layer payment source type this module supports");
         } else {

@@ -103,7 +103,7 @@ fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotDat
         Kind::Null => Ok(Json::Null),
         Kind::False => Ok(Json::Bool(false)),
         Kind::True => Ok(Json::Bool(true)),
-        Kind::Number => number_text(value.as_f64().unwrap_or(f64::NAN)).map(Json::Number).ok_or(NotData::NotFinite),
+        Kind::Number => number_text(value.unchecked_into_f64()).map(Json::Number).ok_or(NotData::NotFinite),
         Kind::Array => {
             let length = length_of(value).map_err(|_| NotData::Unreadable)?;
             // Bounded: no page can make this loop run long.
@@ -114,9 +114,9 @@ fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotDat
             let mut items = Vec::with_capacity(length as usize);
             for i in 0..length {
                 let len = path.len();
-                path.push('[');
+                path.push_str("[");
                 push_index(path, i as usize);
-                path.push(']');
+                path.push_str("]");
                 let item = reflect_get(value, &JsValue::from_f64(f64::from(i))).map_err(|_| NotData::Unreadable)?;
                 items.push(copy(&item, path, depth + 1)?);
                 path.truncate(len);
@@ -130,7 +130,7 @@ fn copy(value: &JsValue, path: &mut String, depth: usize) -> Result<Json, NotDat
                 let key = js::get_index(&keys, i);
                 let name = key.as_string().unwrap_or_default();
                 let len = path.len();
-                path.push('.');
+                path.push_str(".");
                 path.push_str(&name);
                 let item = reflect_get(value, &key).map_err(|_| NotData::Unreadable)?;
                 if kind(&item) != Kind::Undefined {
@@ -162,9 +162,9 @@ fn push_index(out: &mut String, i: usize) {
 
 fn not_json(path: &str, why: &str) -> CheckoutError {
     let mut m = String::from(path);
-    m.push(' ');
+    m.push_str(" ");
     m.push_str(why);
-    m.push('.');
+    m.push_str(".");
     CheckoutError::invalid_input(m)
 }
 

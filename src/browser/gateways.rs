@@ -49,7 +49,7 @@ impl Checkout {
         };
         let (id, url) = match read() {
             Ok(both) => both,
-            Err(e) => return Promise::reject(&error_to_js(e)),
+            Err(e) => return spawn(self.inner.clone(), Err(e), None, Finish::Gateway),
         };
         let Some(step) = gateway::read_return_url(&url) else {
             return Promise::resolve(&JsValue::NULL);

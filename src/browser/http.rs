@@ -72,7 +72,11 @@ pub fn answer(sent: &JsValue) -> Result<Box<Answer>, CheckoutError> {
         return Err(CheckoutError::decode("The response body is larger than 16 MiB; refused."));
     }
     let hints = WaitHints::read(item(2).as_string(), item(3).as_string(), item(4).as_string());
-    Ok(Box::new(Answer { status: item(0).as_f64().unwrap_or(0.0) as u16, body: text.as_string().unwrap_or_default(), hints }))
+    Ok(Box::new(Answer {
+        status: js::number_of(&item(0)).unwrap_or(0.0) as u16,
+        body: text.as_string().unwrap_or_default(),
+        hints,
+    }))
 }
 
 /// Why `send`'s Promise rejected (`thrown`): not sent, or cut off while the body was read.
@@ -116,9 +120,9 @@ fn failed(e: &JsValue, req: &ApiRequest, what: &str) -> CheckoutError {
 fn report(req: &ApiRequest, what: &str, (kind, advice): (ErrorKind, &str)) -> CheckoutError {
     let mut m = String::from("The request ");
     m.push_str(req.method.as_str());
-    m.push(' ');
+    m.push_str(" ");
     m.push_str(&req.path);
-    m.push(' ');
+    m.push_str(" ");
     m.push_str(what);
     m.push_str(advice);
     CheckoutError::new(kind, m)

@@ -17,9 +17,6 @@ extern "C" {
     /// `Promise.resolve(value)`.
     #[wasm_bindgen(static_method_of = Promise)]
     pub fn resolve(value: &JsValue) -> Promise;
-    /// `Promise.reject(reason)`.
-    #[wasm_bindgen(static_method_of = Promise)]
-    pub fn reject(reason: &JsValue) -> Promise;
 
     /// A function of the page (the access token provider).
     #[derive(Clone)]
@@ -137,6 +134,12 @@ impl Kind {
     }
 }
 
+/// `value` as a number, when it is one (two calls that write no memory, where
+/// wasm-bindgen's `as_f64` returns through it: its import's glue is larger).
+pub fn number_of(value: &JsValue) -> Option<f64> {
+    (kind(value) == Kind::Number).then(|| value.unchecked_into_f64())
+}
+
 /// `obj[key]`, or `undefined` where reading it threw.
 pub fn get(obj: &JsValue, key: &str) -> JsValue {
     reflect_get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
@@ -144,7 +147,7 @@ pub fn get(obj: &JsValue, key: &str) -> JsValue {
 
 /// `value.length`, or 0 where it is not a number.
 pub fn length_of(value: &JsValue) -> Result<f64, JsValue> {
-    value.unchecked_ref::<Sized>().length().map(|n| n.as_f64().unwrap_or(0.0))
+    value.unchecked_ref::<Sized>().length().map(|n| number_of(&n).unwrap_or(0.0))
 }
 
 /// `obj[i]`, or `undefined` where reading it threw.

@@ -234,7 +234,8 @@ impl Checkout {
     pub fn confirm_stripe(&self, handle: JsValue, options: JsValue) -> Promise {
         match self.payment(&handle) {
             Some(payment) => payment.confirm(&self.inner, &options),
-            None => Promise::reject(&error_to_js(crate::flow::unexpected())),
+            // Rejected through the executor, as every method's failure is (no `Promise.reject` import).
+            None => self.run(|_| Err(crate::flow::unexpected())),
         }
     }
 
@@ -246,7 +247,7 @@ impl Checkout {
     }
 
     fn payment(&self, handle: &JsValue) -> Option<Rc<stripe::PaymentState>> {
-        let i = handle.as_f64()? as usize;
+        let i = js::number_of(handle)? as usize;
         self.inner.payments.borrow().get(i).cloned()
     }
 
@@ -363,7 +364,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     let timeout_ms = if kind(&timeout) == Kind::Undefined {
         DEFAULT_TIMEOUT_MS
     } else {
-        match timeout.as_f64() {
+        match js::number_of(&timeout) {
             Some(ms) if (1.0..=MAX_TIMEOUT_MS).contains(&ms) => ms as u32,
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, json_to_js, with_wallet};
-use super::js::{get, get_index, kind, Kind, Promise};
+use super::js::{get, get_index, kind, number_of, Kind, Promise};
 use super::{location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
@@ -65,7 +65,7 @@ extern "C" {
 fn stripe_call_failed(thrown: &JsValue) -> CheckoutError {
     let name = get_index(thrown, 1).as_string().unwrap_or_default();
     let mut m = String::new();
-    let kind = match get_index(thrown, 0).as_f64() {
+    let kind = match number_of(&get_index(thrown, 0)) {
         Some(0.0) => {
             m.push_str("The Stripe object has no ");
             m.push_str(&name);
@@ -135,7 +135,7 @@ impl PaymentState {
         })?;
         crate::validate::id("order id", &order_id)?;
         let limit = get(&options, "processingTimeoutMs");
-        let processing_limit_ms = match limit.as_f64() {
+        let processing_limit_ms = match number_of(&limit) {
             None if kind(&limit) == Kind::Undefined => DEFAULT_PROCESSING_LIMIT_MS,
             Some(ms) if (0.0..=MAX_PROCESSING_LIMIT_MS).contains(&ms) => ms as u32,
             _ => {

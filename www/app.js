@@ -170,7 +170,7 @@ function finish(outcome) {
 }
 
 async function main() {
-  await init();
+  await init({ module_or_path: self.clCheckoutWasm }); // the download index.html's head started
   const orderId = await demoOrder();
   const checkout = new Checkout({ baseUrl: SANDBOX, accessToken: await demoToken() });
   let stripe = null;

@@ -1,6 +1,7 @@
 // Serves the demo checkout and the built package on their own origin, with a
 // Content-Security-Policy that allows what the page needs and no more.
 // Usage: node www/serve.mjs PORT SANDBOX_URL
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize } from "node:path";
@@ -10,11 +11,16 @@ const [port = "8080", sandbox = "http://127.0.0.1:8765"] = process.argv.slice(2)
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".svg": "image/svg+xml" };
 
+// index.html's one inline script (the .wasm's early fetch), allowed by its hash: no 'unsafe-inline'.
+const INLINE = [...(await readFile(join(ROOT, "www/index.html"), "utf8")).matchAll(/<script>([^<]*)<\/script>/g)].map(
+  (m) => `'sha256-${createHash("sha256").update(m[1]).digest("base64")}'`,
+);
+
 // Stripe.js (here the sandbox's stand-in) needs script, frame and connect;
 // WebAssembly needs 'wasm-unsafe-eval' (not 'unsafe-eval').
 const CSP = [
   "default-src 'none'",
-  `script-src 'self' 'wasm-unsafe-eval' ${sandbox}`,
+  `script-src 'self' 'wasm-unsafe-eval' ${INLINE.join(" ")} ${sandbox}`,
   `connect-src 'self' ${sandbox}`,
   `frame-src ${sandbox}`,
   "style-src 'self'",

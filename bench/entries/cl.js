@@ -6,7 +6,8 @@ export async function setup({ base, token, order }) {
   const options = { baseUrl: base, accessToken: token };
   // As README "Loading it in a page" recommends: the order's first read overlaps the .wasm's download.
   if (order) prefetchOrder(options, order);
-  await init();
+  // The page's head may have started the .wasm's download (README "Loading it in a page"; the preload pages do).
+  await init(self.clCheckoutWasm && { module_or_path: self.clCheckoutWasm });
   co = new Checkout(options);
 }
 

@@ -79,7 +79,7 @@ extern "C" {
 // What a value is, in one call instead of one import per question (is it
 // null, a boolean, an array, a plain object…): the codes are `Kind`'s. An
 // object whose prototype or array-ness cannot be read (a Proxy's trap threw,
-// a revoked Proxy) is `UNREADABLE`, never a throw.
+// a revoked Proxy) is `Kind::Unreadable`, never a throw.
 #[wasm_bindgen(
     inline_js = "export function kind(v){if(v===void 0)return 0;if(v===null)return 1;switch(typeof v){case'boolean':return 2+v;case'number':return 4;case'string':return 5;case'function':return 6;case'object':try{if(Array.isArray(v))return 7;const p=Object.getPrototypeOf(v);return p===null||p===Object.prototype?8:9}catch{return 10}}return 11}"
 )]

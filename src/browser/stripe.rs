@@ -65,7 +65,7 @@ extern "C" {
 fn stripe_call_failed(thrown: &JsValue) -> CheckoutError {
     let name = get_index(thrown, 1).as_string().unwrap_or_default();
     let mut m = String::new();
-    let kind = match number_of(&get_index(thrown, 0)) {
+    let error_kind = match number_of(&get_index(thrown, 0)) {
         Some(0.0) => {
             m.push_str("The Stripe object has no ");
             m.push_str(&name);
@@ -84,7 +84,7 @@ fn stripe_call_failed(thrown: &JsValue) -> CheckoutError {
             ErrorKind::Stripe
         }
     };
-    CheckoutError::new(kind, m)
+    CheckoutError::new(error_kind, m)
 }
 
 fn text(v: &JsValue, key: &str) -> Option<String> {

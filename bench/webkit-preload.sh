@@ -6,7 +6,7 @@
 #
 # What it installs it removes again on exit: with those packages on the machine (2026-12-04: WebKitGTK
 # 2.50 and its 60 dependencies, or 211 with Recommends), Debian's Chromium under wasm-bindgen-test-runner
-# hung on 10 of 14 browser-test runs, and on none of 6 once they were purged.
+# hung on 10 of 14 browser-test runs, and on 1 of 9 once they were purged.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sudo=$([ "$(id -u)" = 0 ] || echo sudo)

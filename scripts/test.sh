@@ -40,8 +40,8 @@ browser_tests=(env RUSTFLAGS="$RELEASE_RUSTFLAGS -Zpanic_abort_tests" CARGO_PROF
 # run in six in one session, three of six in another: no request reaches the sandbox, and the runner waits on
 # the page load for minutes). A run that has not finished in 90 s (a whole run takes about 15) is stopped and started
 # again, up to five times (two hangs in a row were seen); a run that ends, failed tests included, is never repeated.
-# On 2026-12-04 the hangs came with WebKitGTK's Debian packages installed (10 of 14 runs) and stopped once they were
-# purged (0 of 6): bench/webkit-preload.sh removes them after use.
+# On 2026-12-04 the hangs came with WebKitGTK's Debian packages installed (10 of 14 runs) and were rare once they were
+# purged (1 of 9): bench/webkit-preload.sh removes them after use.
 for attempt in 1 2 3 4 5; do
   rc=0
   timeout --kill-after=10 90 "${browser_tests[@]}" || rc=$?

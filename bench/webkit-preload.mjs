@@ -14,22 +14,20 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const MINIBROWSER = process.env.MINIBROWSER || "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
-// [name, head of the page, Cache-Control of the package's files]
-const EARLY_FETCH = `<link rel="modulepreload" href="pkg/cl_checkout.js">
-<script>self.clCheckoutWasm = fetch("pkg/cl_checkout_bg.wasm")</script>`;
-const RECOMMENDED = 4;
-const cases = [
-  ["no hints", "", "no-store"],
-  ["both hints, crossorigin", HINTS(true), "no-store"],
-  ["both hints, no crossorigin", HINTS(false), "no-store"],
-  ["both hints, crossorigin, cacheable files (max-age, as CDNs send)", HINTS(true), "public, max-age=31536000"],
-  ["modulepreload + the .wasm's fetch started in the head, handed to init() (the README's)", EARLY_FETCH, "no-store"],
-];
-
-function HINTS(crossorigin) {
-  return `<link rel="modulepreload" href="pkg/cl_checkout.js">
+// The README's loading: the .wasm's fetch first in the head, then the module's modulepreload.
+const EARLY_FETCH = `<script>self.clCheckoutWasm = fetch("pkg/cl_checkout_bg.wasm")</script>
+<link rel="modulepreload" href="pkg/cl_checkout.js">`;
+const hints = (crossorigin) => `<link rel="modulepreload" href="pkg/cl_checkout.js">
 <link rel="preload" href="pkg/cl_checkout_bg.wasm" as="fetch" type="application/wasm"${crossorigin ? " crossorigin" : ""}>`;
-}
+
+// [name, head of the page, Cache-Control of the package's files, whether it is the README's loading]
+const cases = [
+  ["no hints", "", "no-store", false],
+  ["both hints, crossorigin", hints(true), "no-store", false],
+  ["both hints, no crossorigin", hints(false), "no-store", false],
+  ["both hints, crossorigin, cacheable files (max-age, as CDNs send)", hints(true), "public, max-age=31536000", false],
+  ["the .wasm's fetch started in the head, handed to init(), + modulepreload (the README's)", EARLY_FETCH, "no-store", true],
+];
 
 const page = (head) => `<!doctype html><meta charset="utf-8">${head}
 <script type="module">
@@ -77,7 +75,7 @@ try {
       await sleep(100);
     }
   }
-  for (const [i, [name]] of cases.entries()) {
+  for (const [i, [name, , , recommended]] of cases.entries()) {
     const caps = { browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } };
     const { sessionId } = await wd("POST", "/session", { capabilities: { alwaysMatch: caps } });
     try {
@@ -90,7 +88,7 @@ try {
       await sleep(500); // a late second download would still be counted
       const [wasm, js] = ["pkg/cl_checkout_bg.wasm", "pkg/cl_checkout.js"].map((f) => gets.get(i + f) || 0);
       console.log(`webkit-preload: ${name}: ${title || "no answer"}, .wasm downloaded ${wasm}×, JavaScript ${js}×`);
-      if (title !== "loaded" || (i === RECOMMENDED && (wasm !== 1 || js !== 1))) failed = true;
+      if (title !== "loaded" || (recommended && (wasm !== 1 || js !== 1))) failed = true;
     } finally {
       await wd("DELETE", `/session/${sessionId}`);
     }

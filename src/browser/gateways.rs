@@ -7,8 +7,7 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{error_to_js, is_plain_object, js_to_json, json_to_js, with_wallet};
-use super::js::Promise;
-use super::js::{get, kind, Kind};
+use super::js::{get, kind, Kind, Promise};
 use super::{arg_object, arg_string, location_href, spawn, url_arg, Checkout, Finish};
 use crate::error::CheckoutError;
 use crate::flow::{Authorize, Finished, Flow};

@@ -77,8 +77,15 @@ fn document(ty: &str, id: Option<&str>, attributes: Option<&str>, relationships:
 }
 
 /// A PATCH of the order: `attributes` is JSON text.
-fn order_patch(order_id: &str, attributes: Option<&str>, relationships: &[(&str, &str, &str)]) -> String {
-    document(ORDERS, Some(order_id), attributes, relationships)
+/// A PATCH of the order: its path (the id checked), the include, and the document.
+fn order_patch(
+    order_id: &str,
+    query: &'static str,
+    attributes: Option<&str>,
+    relationships: &[(&str, &str, &str)],
+) -> Result<ApiRequest, CheckoutError> {
+    let req = order_path(Method::Patch, order_id)?.query(query);
+    Ok(req.body(document(ORDERS, Some(order_id), attributes, relationships)))
 }
 
 /// GET the order with nothing but what `query` includes (its sparse
@@ -253,9 +260,8 @@ pub fn decode_available_payment_methods(doc: &Document) -> Result<Vec<Json>, Che
 /// PATCH the order's `payment_method` relationship; the answer includes the
 /// payment method so its source type is known without another GET.
 pub fn select_payment_method_request(order_id: &str, payment_method_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include=payment_method");
     let pm = validate::id("payment method id", payment_method_id)?;
-    Ok(req.body(order_patch(order_id, None, &[("payment_method", PAYMENT_METHODS, pm)])))
+    order_patch(order_id, "include=payment_method", None, &[("payment_method", PAYMENT_METHODS, pm)])
 }
 
 /// An order answer: the flattened order, and its payment method's source
@@ -277,8 +283,8 @@ pub fn order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
 
 /// PATCH `_save_payment_source_to_customer_wallet`, answered with the wallet.
 pub fn save_to_wallet_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include=available_customer_payment_sources");
-    Ok(req.body(order_patch(order_id, Some(r#"{"_save_payment_source_to_customer_wallet":true}"#), &[])))
+    let attributes = r#"{"_save_payment_source_to_customer_wallet":true}"#;
+    order_patch(order_id, "include=available_customer_payment_sources", Some(attributes), &[])
 }
 
 /// GET the customer's saved payment sources for the order.
@@ -295,18 +301,16 @@ pub fn decode_wallet(doc: &Document) -> Result<Vec<Json>, CheckoutError> {
 /// The answer includes the order's new payment source (for Stripe, the one
 /// to confirm), and nothing else.
 pub fn use_wallet_source_request(order_id: &str, customer_payment_source_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?.query("include=payment_source");
     let cps = validate::id("customer payment source id", customer_payment_source_id)?;
     let mut attributes = String::from(r#"{"_customer_payment_source_id":""#);
     attributes.push_str(cps);
     attributes.push_str(r#""}"#);
-    Ok(req.body(order_patch(order_id, Some(&attributes), &[])))
+    order_patch(order_id, "include=payment_source", Some(&attributes), &[])
 }
 
 /// The answer is the order alone, as small as the API sends it.
 pub fn place_order_request(order_id: &str) -> Result<ApiRequest, CheckoutError> {
-    let req = order_path(Method::Patch, order_id)?;
-    Ok(req.body(order_patch(order_id, Some(r#"{"_place":true}"#), &[])))
+    order_patch(order_id, "", Some(r#"{"_place":true}"#), &[])
 }
 
 /// What `createCustomerPaymentSource` says when its input is unusable.

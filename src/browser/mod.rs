@@ -38,22 +38,28 @@ enum AccessToken {
     Provider(Function),
 }
 
-/// A few values by key (orders of one page session): a list is smaller in
-/// the `.wasm` than a hash map and as fast at this size.
-pub(super) struct Remembered<T>(RefCell<Vec<(String, T)>>);
-
-impl<T> Default for Remembered<T> {
-    fn default() -> Self {
-        Remembered(RefCell::new(Vec::new()))
-    }
+/// What a `Checkout` remembers under a key: one value type for every
+/// list, so the lists' code is in the `.wasm` once rather than once per
+/// value type (measured in the README's build notes).
+#[derive(Clone)]
+pub(super) enum Memo {
+    Type(SourceType),
+    /// An id, or that there is none.
+    Id(Option<String>),
+    Call(Promise),
 }
 
-impl<T: Clone> Remembered<T> {
-    pub(super) fn get(&self, key: &str) -> Option<T> {
+/// A few values by key (orders of one page session): a list is smaller in
+/// the `.wasm` than a hash map and as fast at this size.
+#[derive(Default)]
+pub(super) struct Remembered(RefCell<Vec<(String, Memo)>>);
+
+impl Remembered {
+    pub(super) fn get(&self, key: &str) -> Option<Memo> {
         self.0.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
     }
 
-    fn insert(&self, key: &str, value: T) {
+    fn insert(&self, key: &str, value: Memo) {
         let mut list = self.0.borrow_mut();
         match list.iter_mut().find(|(k, _)| k == key) {
             Some(slot) => slot.1 = value,
@@ -78,15 +84,15 @@ pub(super) struct Inner {
     signal: Option<AbortSignal>,
     /// `payment_source_type` per order, so `createPaymentSource` needs no
     /// second GET after `paymentMethod` or `selectPaymentMethod`.
-    source_types: Remembered<SourceType>,
+    source_types: Remembered,
     /// The order of each payment source this `Checkout` created or switched
     /// to, so `mountStripe` knows which order to place.
-    source_orders: Remembered<String>,
+    source_orders: Remembered,
     /// Each order's payment source as last seen (`None`: it had none).
-    order_sources: Remembered<Option<String>>,
+    order_sources: Remembered,
     /// `createPaymentSource` calls in flight, per order: a second call
     /// shares the first one's request instead of creating a second source.
-    creating: Remembered<Promise>,
+    creating: Remembered,
     /// Each mounted Stripe payment; the page's handle holds its number.
     payments: RefCell<Vec<Rc<stripe::PaymentState>>>,
 }
@@ -156,17 +162,24 @@ impl Checkout {
     /// Creates the payment source the order's payment method calls for.
     pub fn create_payment_source(&self, order_id: JsValue, attributes: JsValue) -> Promise {
         let key = order_id.as_string().unwrap_or_default();
-        if let Some(running) = self.inner.creating.get(&key) {
+        if let Some(Memo::Call(running)) = self.inner.creating.get(&key) {
             return running;
         }
         let make = |me: &Inner| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let attributes = arg_object(&attributes, "attributes")?;
-            let (known, previous) = (me.source_types.get(&order_id), me.order_sources.get(&order_id));
+            let known = match me.source_types.get(&order_id) {
+                Some(Memo::Type(t)) => Some(t),
+                _ => None,
+            };
+            let previous = match me.order_sources.get(&order_id) {
+                Some(Memo::Id(source)) => Some(source),
+                _ => None,
+            };
             Ok(Box::new(Create::new(&order_id, attributes, known, previous, me.refreshable())?))
         };
         let promise = spawn(self.inner.clone(), make(&self.inner), None, Finish::Forget(key.clone()));
-        self.inner.creating.insert(&key, promise.clone());
+        self.inner.creating.insert(&key, Memo::Call(promise.clone()));
         promise
     }
 
@@ -322,10 +335,10 @@ impl Inner {
     fn learn(&self, facts: &[Fact]) {
         for fact in facts {
             match fact {
-                Fact::SourceType(order, t) => self.source_types.insert(order, *t),
+                Fact::SourceType(order, t) => self.source_types.insert(order, Memo::Type(*t)),
                 Fact::NoPaymentMethod(order) => self.source_types.remove(order),
-                Fact::SourceOrder(source, order) => self.source_orders.insert(source, order.clone()),
-                Fact::OrderSource(order, source) => self.order_sources.insert(order, source.clone()),
+                Fact::SourceOrder(source, order) => self.source_orders.insert(source, Memo::Id(Some(order.clone()))),
+                Fact::OrderSource(order, source) => self.order_sources.insert(order, Memo::Id(source.clone())),
             }
         }
     }

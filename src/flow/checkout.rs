@@ -44,19 +44,27 @@ fn order(doc: &Document, order_id: &str) -> Result<Finished, CheckoutError> {
     }
     match order.get("payment_source") {
         Some(Json::Null) => facts.push(Fact::OrderSource(order_id.to_string(), None)),
-        Some(source) => {
-            if let Some(id) = source.get("id").and_then(Json::as_str) {
-                facts.push(Fact::SourceOrder(id.to_string(), order_id.to_string()));
-                facts.push(Fact::OrderSource(order_id.to_string(), Some(id.to_string())));
-            }
-        }
+        Some(source) => source_facts(&mut facts, order_id, source),
         None => {}
     }
     Ok(Finished { value: order, facts, paid: None })
 }
 
+/// The order's payment source is `source`: whose source it is, and the order's source now.
+fn source_facts(facts: &mut Vec<Fact>, order_id: &str, source: &Json) {
+    if let Some(id) = source.get("id").and_then(Json::as_str) {
+        facts.push(Fact::SourceOrder(id.to_string(), order_id.to_string()));
+        facts.push(Fact::OrderSource(order_id.to_string(), Some(id.to_string())));
+    }
+}
+
 fn list(items: Vec<Json>) -> Finished {
     Finished::value(Json::Array(items))
+}
+
+/// `walletSources` and `saveToWallet`: answered with the wallet.
+fn wallet(doc: &Document, _: &str) -> Result<Finished, CheckoutError> {
+    api::decode_wallet(doc).map(list)
 }
 
 impl Single {
@@ -82,14 +90,12 @@ impl Single {
 
     /// `walletSources(orderId)`.
     pub fn wallet_sources(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        let decode: Decode = |doc, _| api::decode_wallet(doc).map(list);
-        Ok(Single::new(api::wallet_sources_request(order_id)?, order_id, refreshable, decode))
+        Ok(Single::new(api::wallet_sources_request(order_id)?, order_id, refreshable, wallet))
     }
 
     /// `saveToWallet(orderId)`.
     pub fn save_to_wallet(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        let decode: Decode = |doc, _| api::decode_wallet(doc).map(list);
-        Ok(Single::new(api::save_to_wallet_request(order_id)?, order_id, refreshable, decode))
+        Ok(Single::new(api::save_to_wallet_request(order_id)?, order_id, refreshable, wallet))
     }
 
     /// `createCustomerPaymentSource(input)`.
@@ -163,10 +169,7 @@ impl Create {
 
     fn created(&self, source: Json, source_type: SourceType) -> Action {
         let mut facts = vec![Fact::SourceType(self.order_id.clone(), source_type)];
-        if let Some(id) = source.get("id").and_then(Json::as_str) {
-            facts.push(Fact::SourceOrder(id.to_string(), self.order_id.clone()));
-            facts.push(Fact::OrderSource(self.order_id.clone(), Some(id.to_string())));
-        }
+        source_facts(&mut facts, &self.order_id, &source);
         Action::Done(Ok(Box::new(Finished { value: source, facts, paid: None })))
     }
 }

@@ -18,7 +18,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::api;
 use crate::error::CheckoutError;
-use crate::flow::{Create, Fact, Flow, Place, Single};
+use crate::flow::{Create, Fact, Flow, Place, Reads, Single};
 use crate::json::Json;
 use crate::request::DEFAULT_TIMEOUT_MS;
 use crate::validate::{BaseUrl, SourceType};
@@ -219,7 +219,8 @@ impl Checkout {
         self.run(|me| {
             // Read whole as JSON (the one safe reader of page values); the core checks each member.
             let input = if is_plain_object(&input) { js_to_json(&input, &mut String::from("input"), 0)? } else { Json::Null };
-            Ok(Box::new(Single::customer_payment_source(&input, me.refreshable())?))
+            let req = api::create_customer_payment_source_request(&input)?;
+            Ok(Box::new(Single::new(req, "", me.refreshable(), Reads::CustomerPaymentSource)))
         })
     }
 
@@ -299,23 +300,25 @@ impl Checkout {
         self.run(|me| {
             let order_id = arg_string(order_id, "order id")?;
             let refreshable = me.refreshable();
-            let single = match what {
-                OnOrder::PaymentMethod => Single::payment_method(&order_id, refreshable)?,
-                OnOrder::Order => Single::order(api::order_request(&order_id)?, &order_id, refreshable),
-                OnOrder::AvailablePaymentMethods => Single::available_payment_methods(&order_id, refreshable)?,
+            let (req, reads) = match what {
+                OnOrder::PaymentMethod => (api::payment_method_request(&order_id), Reads::PaymentMethod),
+                OnOrder::Order => (api::order_request(&order_id), Reads::Order),
+                OnOrder::AvailablePaymentMethods => (api::available_payment_methods_request(&order_id), Reads::PaymentMethods),
                 OnOrder::SelectPaymentMethod => {
-                    let req = api::select_payment_method_request(&order_id, &arg_string(other, "payment method id")?)?;
-                    Single::order(req, &order_id, refreshable)
+                    let req =
+                        arg_string(other, "payment method id").and_then(|pm| api::select_payment_method_request(&order_id, &pm));
+                    (req, Reads::Order)
                 }
-                OnOrder::SaveToWallet => Single::save_to_wallet(&order_id, refreshable)?,
-                OnOrder::WalletSources => Single::wallet_sources(&order_id, refreshable)?,
+                OnOrder::SaveToWallet => (api::save_to_wallet_request(&order_id), Reads::Wallet),
+                OnOrder::WalletSources => (api::wallet_sources_request(&order_id), Reads::Wallet),
                 OnOrder::UseWalletSource => {
-                    let req = api::use_wallet_source_request(&order_id, &arg_string(other, "customer payment source id")?)?;
-                    Single::order(req, &order_id, refreshable)
+                    let req = arg_string(other, "customer payment source id")
+                        .and_then(|cps| api::use_wallet_source_request(&order_id, &cps));
+                    (req, Reads::Order)
                 }
                 OnOrder::PlaceOrder => return Ok(Box::new(Place::new(&order_id, refreshable)?)),
             };
-            Ok(Box::new(single))
+            Ok(Box::new(Single::new(req?, &order_id, refreshable, reads)))
         })
     }
 

@@ -62,46 +62,32 @@ fn list(items: Vec<Json>) -> Finished {
     Finished::value(Json::Array(items))
 }
 
-/// `walletSources` and `saveToWallet`: answered with the wallet.
-fn wallet(doc: &Document, _: &str) -> Result<Finished, CheckoutError> {
-    api::decode_wallet(doc).map(list)
+/// What a [`Single`]'s answer is read as.
+#[derive(Clone, Copy, Debug)]
+pub enum Reads {
+    /// `paymentMethod`: the order's payment method (and what it tells of the source type).
+    PaymentMethod,
+    /// `order`, `selectPaymentMethod`, `useWalletSource`: the order.
+    Order,
+    /// `availablePaymentMethods`.
+    PaymentMethods,
+    /// `walletSources`, `saveToWallet`: the wallet.
+    Wallet,
+    /// `createCustomerPaymentSource`: the created source.
+    CustomerPaymentSource,
 }
 
 impl Single {
-    fn new(req: ApiRequest, order_id: &str, refreshable: bool, decode: Decode) -> Single {
+    /// `req` (one of `api`'s builders), its answer read as `reads` says.
+    pub fn new(req: ApiRequest, order_id: &str, refreshable: bool, reads: Reads) -> Single {
+        let decode: Decode = match reads {
+            Reads::PaymentMethod => payment_method,
+            Reads::Order => order,
+            Reads::PaymentMethods => |doc, _| api::decode_available_payment_methods(doc).map(list),
+            Reads::Wallet => |doc, _| api::decode_wallet(doc).map(list),
+            Reads::CustomerPaymentSource => |doc, _| api::decode_customer_payment_source(doc).map(Finished::value),
+        };
         Single { call: Call::new(req, refreshable), order_id: order_id.to_string(), decode }
-    }
-
-    /// `paymentMethod(orderId)`.
-    pub fn payment_method(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        Ok(Single::new(api::payment_method_request(order_id)?, order_id, refreshable, payment_method))
-    }
-
-    /// `order`, `selectPaymentMethod`, `useWalletSource`: answered with the order.
-    pub fn order(req: ApiRequest, order_id: &str, refreshable: bool) -> Single {
-        Single::new(req, order_id, refreshable, order)
-    }
-
-    /// `availablePaymentMethods(orderId)`.
-    pub fn available_payment_methods(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        let decode: Decode = |doc, _| api::decode_available_payment_methods(doc).map(list);
-        Ok(Single::new(api::available_payment_methods_request(order_id)?, order_id, refreshable, decode))
-    }
-
-    /// `walletSources(orderId)`.
-    pub fn wallet_sources(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        Ok(Single::new(api::wallet_sources_request(order_id)?, order_id, refreshable, wallet))
-    }
-
-    /// `saveToWallet(orderId)`.
-    pub fn save_to_wallet(order_id: &str, refreshable: bool) -> Result<Single, CheckoutError> {
-        Ok(Single::new(api::save_to_wallet_request(order_id)?, order_id, refreshable, wallet))
-    }
-
-    /// `createCustomerPaymentSource(input)`.
-    pub fn customer_payment_source(input: &Json, refreshable: bool) -> Result<Single, CheckoutError> {
-        let decode: Decode = |doc, _| api::decode_customer_payment_source(doc).map(Finished::value);
-        Ok(Single::new(api::create_customer_payment_source_request(input)?, "", refreshable, decode))
     }
 }
 

@@ -19,7 +19,7 @@ mod tests;
 
 pub use authorize::Authorize;
 pub use call::Call;
-pub use checkout::{Create, Place, Single};
+pub use checkout::{Create, Place, Reads, Single};
 pub use pay::{Pay, POLL_MS};
 pub use settle::PlaceThenSave;
 

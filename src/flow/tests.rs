@@ -4,7 +4,7 @@
 //! saves, resume, abort.
 
 use super::sim::{run, Reply, Reply::*};
-use super::{Create, Fact, Pay, Place, Single};
+use super::{Create, Fact, Pay, Place, Reads, Single};
 use crate::error::ErrorKind;
 use crate::fixtures::{ORDER_WITH_STRIPE_METHOD, STRIPE_PAYMENT_CREATED};
 use crate::json::Json;
@@ -56,7 +56,7 @@ fn gets_are_retried_within_their_budget_and_honour_retry_after() {
         ("abort final", vec![Fail(ErrorKind::Aborted)], vec![get.into()], Err((ErrorKind::Aborted, None))),
     ];
     for (name, script, expected, outcome) in cases {
-        let mut flow = Single::order(crate::api::order_request("o1").unwrap(), "o1", false);
+        let mut flow = Single::new(crate::api::order_request("o1").unwrap(), "o1", false, Reads::Order);
         let (trace, result) = run(&mut flow, script);
         assert_eq!(trace, expected, "{name}");
         assert_eq!(result.map(|_| ()).map_err(|e| (e.kind, e.status)), outcome, "{name}");
@@ -72,7 +72,7 @@ fn an_expired_token_is_asked_for_once_when_it_can_be_renewed() {
         (true, vec![Http(401, REFUSED)], 1, false),
     ];
     for (refreshable, script, sends, ok) in cases {
-        let mut flow = Single::order(crate::api::order_request("o1").unwrap(), "o1", refreshable);
+        let mut flow = Single::new(crate::api::order_request("o1").unwrap(), "o1", refreshable, Reads::Order);
         let (trace, result) = run(&mut flow, script);
         assert_eq!(trace.len(), sends, "{trace:?}");
         assert_eq!(result.is_ok(), ok);
@@ -126,7 +126,7 @@ fn a_create_learns_the_type_posts_once_and_recovers_a_lost_answer() {
     }
 
     // paymentMethod() tells what the order's source is, for a later create.
-    let mut read = Single::payment_method("o1", false).unwrap();
+    let mut read = Single::new(crate::api::payment_method_request("o1").unwrap(), "o1", false, Reads::PaymentMethod);
     let (_, found) = run(&mut read, vec![Http(200, NO_METHOD_NO_SOURCE)]);
     assert!(found.unwrap().facts.contains(&Fact::OrderSource("o1".into(), None)));
 

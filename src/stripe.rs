@@ -84,7 +84,7 @@ pub fn read_return_url(url: &str) -> Result<Option<Return>, CheckoutError> {
     let mut clean_url = String::from(base);
     // Pushed one by one: `join` would bring its own generic code into the .wasm.
     for (i, pair) in kept.iter().enumerate() {
-        clean_url.push(if i == 0 { '?' } else { '&' });
+        clean_url.push_str(if i == 0 { "?" } else { "&" });
         clean_url.push_str(pair);
     }
     if let Some(f) = fragment {

@@ -32,6 +32,8 @@ enum PayState {
 }
 
 /// Whether the API refused `_place` because the payment's amount no longer matches the order.
+/// Out of line: smaller (-18 B gzip).
+#[inline(never)]
 fn mismatched(e: &CheckoutError) -> bool {
     for x in &e.errors {
         if x.meta().and_then(|m| m.get("error")).and_then(Json::as_str) == Some("mismatched_amounts") {

@@ -33,6 +33,8 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   # Checkout's methods (src/browser/methods.js, the entry point) and the executor's few lines of
   # JavaScript (src/browser/run.rs) bundled in: one file, no extra request.
   cp src/browser/methods.js "$2/entry.js"
+  # errors.js is imported by the .wasm's glue too: the same file, so bundled once.
+  sed -i "s#\"./errors.js\"#\"./$(cd "$2" && echo snippets/*/src/browser/errors.js)\"#" "$2/entry.js"
   if [ -n "$1" ]; then
     # The gateways entry point's one free function, failing before init() as stripeOptions does (methods.js).
     echo 'export const gatewayHandoff = afterInit(glue.gatewayHandoff);' >>"$2/entry.js"

@@ -69,11 +69,6 @@ extern "C" {
     /// `JSON.stringify(value)` (of the module's own plain values).
     #[wasm_bindgen(js_namespace = JSON)]
     pub fn stringify(value: &JsValue) -> JsValue;
-    /// A JavaScript `Error`.
-    pub type Error;
-    /// `new Error(message)`.
-    #[wasm_bindgen(constructor)]
-    pub fn new(message: &str) -> Error;
 }
 
 // What a value is, in one call instead of one import per question (is it

@@ -5,14 +5,13 @@
 // instead of one per method. A method's number is its place in this list;
 // types.d.ts declares them.
 import * as glue from "./cl_checkout.js";
+import { checkoutError } from "./errors.js";
 
 const Glue = glue.Checkout;
 
 // The two CheckoutErrors the .wasm cannot build because it is not there to
-// ask (before init(), after free()): made here with error_to_js's fields
-// (src/browser/convert.rs).
-const usageError = (message) =>
-  Object.assign(Error(message), { name: "CheckoutError", kind: "invalid_input", status: null, errors: [], stripe: null });
+// ask (before init(), after free()), by the function it builds its own with.
+const usageError = (message) => checkoutError(message, "invalid_input", null, [], null);
 
 // Before init() has the .wasm, wasm-bindgen's constructor and free
 // functions fail with a TypeError on its missing exports; once loaded they

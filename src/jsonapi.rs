@@ -137,10 +137,10 @@ fn bad_linkage(name: &str) -> CheckoutError {
 
 /// Checks that `value` is a resource object of `expected_type` with an id.
 pub fn check_identity(value: &Json, expected_type: &str) -> Result<(), CheckoutError> {
-    let id_ok = value.get("id").and_then(Json::as_str).is_some_and(|id| !id.is_empty());
-    let ty = value.get("type").and_then(Json::as_str);
-    if id_ok && ty == Some(expected_type) {
-        return Ok(());
+    if let Some((ty, id)) = identity_of(value) {
+        if ty == expected_type && !id.is_empty() {
+            return Ok(());
+        }
     }
     let mut m = String::from("The response's data is not a \"");
     m.push_str(expected_type);
@@ -212,9 +212,8 @@ impl<'a> Walk<'a, '_> {
     }
 
     fn resolve(&mut self, linkage: &'a Json) -> Result<Json, CheckoutError> {
-        let key = match (linkage.get("type").and_then(Json::as_str), linkage.get("id").and_then(Json::as_str)) {
-            (Some(t), Some(id)) => (t, id),
-            _ => return Ok(Json::Null),
+        let Some(key) = identity_of(linkage) else {
+            return Ok(Json::Null);
         };
         match self.index.get(&key) {
             Some(found) if !self.chain.contains(&key) && self.expanded < MAX_EXPANDED => {

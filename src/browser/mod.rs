@@ -38,40 +38,60 @@ enum AccessToken {
     Provider(Function),
 }
 
-/// What a `Checkout` remembers under a key: one value type for every
-/// list, so the lists' code is in the `.wasm` once rather than once per
-/// value type (measured in the README's build notes).
-#[derive(Clone)]
-pub(super) enum Memo {
-    Type(SourceType),
-    /// An id, or that there is none.
-    Id(Option<String>),
-    Call(Promise),
-}
+/// What a `Checkout` remembers, by list and key (orders and sources of one
+/// page session), kept in one JavaScript object: a few JavaScript values
+/// instead of Rust lists of Rust values, whose search, insert and drop code
+/// the `.wasm` would carry (measured in the README's build notes). A key is
+/// its list's capital letter and the id, so no key can name one of
+/// `Object.prototype`'s members (they all start with a lower-case letter or `_`).
+pub(super) struct Remembered(JsValue);
 
-/// A few values by key (orders of one page session): a list is smaller in
-/// the `.wasm` than a hash map and as fast at this size.
-#[derive(Default)]
-pub(super) struct Remembered(RefCell<Vec<(String, Memo)>>);
+/// The lists of [`Remembered`]: `payment_source_type` per order (a string),
+/// so `createPaymentSource` needs no second GET after `paymentMethod` or
+/// `selectPaymentMethod`;
+const SOURCE_TYPES: &str = "T";
+/// the order of each payment source this `Checkout` created or switched to
+/// (a string), so `mountStripe` knows which order to place;
+const SOURCE_ORDERS: &str = "S";
+/// each order's payment source as last seen (a string; `null`: it had none);
+const ORDER_SOURCES: &str = "O";
+/// `createPaymentSource` calls in flight, per order (a Promise): a second
+/// call shares the first one's request instead of creating a second source.
+const CREATING: &str = "C";
 
 impl Remembered {
-    pub(super) fn get(&self, key: &str) -> Option<Memo> {
-        self.0.borrow().iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+    fn new() -> Remembered {
+        Remembered(js::new_object())
     }
 
-    fn insert(&self, key: &str, value: Memo) {
-        let mut list = self.0.borrow_mut();
-        match list.iter_mut().find(|(k, _)| k == key) {
-            Some(slot) => slot.1 = value,
-            None => list.push((key.to_string(), value)),
-        }
+    fn key(list: &str, id: &str) -> String {
+        let mut key = String::from(list);
+        key.push_str(id);
+        key
     }
 
-    fn remove(&self, key: &str) {
-        let mut list = self.0.borrow_mut();
-        // Keys are unique (insert replaces), so one removal is all; order does not matter.
-        if let Some(i) = list.iter().position(|(k, _)| k == key) {
-            list.swap_remove(i);
+    /// What `list` holds for `id` (`undefined`: nothing).
+    fn get(&self, list: &str, id: &str) -> JsValue {
+        get(&self.0, &Remembered::key(list, id))
+    }
+
+    /// Remembers `value` (`undefined` forgets).
+    fn set(&self, list: &str, id: &str, value: &JsValue) {
+        js::reflect_set(&self.0, &Remembered::key(list, id), value);
+    }
+
+    /// The order's payment source type, when known.
+    fn source_type(&self, order_id: &str) -> Option<SourceType> {
+        self.get(SOURCE_TYPES, order_id).as_string().and_then(|t| SourceType::known(&t))
+    }
+
+    /// An id remembered in `list`: `Some(None)` when it was seen to be none.
+    pub(super) fn id(&self, list: &str, key: &str) -> Option<Option<String>> {
+        let value = self.get(list, key);
+        match kind(&value) {
+            Kind::Null => Some(None),
+            Kind::String => Some(value.as_string()),
+            _ => None,
         }
     }
 }
@@ -82,17 +102,8 @@ pub(super) struct Inner {
     timeout_ms: u32,
     /// The caller's signal: aborting it stops every call of this Checkout.
     signal: Option<AbortSignal>,
-    /// `payment_source_type` per order, so `createPaymentSource` needs no
-    /// second GET after `paymentMethod` or `selectPaymentMethod`.
-    source_types: Remembered,
-    /// The order of each payment source this `Checkout` created or switched
-    /// to, so `mountStripe` knows which order to place.
-    source_orders: Remembered,
-    /// Each order's payment source as last seen (`None`: it had none).
-    order_sources: Remembered,
-    /// `createPaymentSource` calls in flight, per order: a second call
-    /// shares the first one's request instead of creating a second source.
-    creating: Remembered,
+    /// What earlier calls learned, and the creates in flight.
+    memo: Remembered,
     /// Each mounted Stripe payment; the page's handle holds its number.
     payments: RefCell<Vec<Rc<stripe::PaymentState>>>,
 }
@@ -162,24 +173,18 @@ impl Checkout {
     /// Creates the payment source the order's payment method calls for.
     pub fn create_payment_source(&self, order_id: JsValue, attributes: JsValue) -> Promise {
         let key = order_id.as_string().unwrap_or_default();
-        if let Some(Memo::Call(running)) = self.inner.creating.get(&key) {
-            return running;
+        let running = self.inner.memo.get(CREATING, &key);
+        if kind(&running) == Kind::Object {
+            return running.unchecked_into();
         }
         let make = |me: &Inner| -> Result<Box<dyn Flow>, CheckoutError> {
             let order_id = arg_string(&order_id, "order id")?;
             let attributes = arg_object(&attributes, "attributes")?;
-            let known = match me.source_types.get(&order_id) {
-                Some(Memo::Type(t)) => Some(t),
-                _ => None,
-            };
-            let previous = match me.order_sources.get(&order_id) {
-                Some(Memo::Id(source)) => Some(source),
-                _ => None,
-            };
+            let (known, previous) = (me.memo.source_type(&order_id), me.memo.id(ORDER_SOURCES, &order_id));
             Ok(Box::new(Create::new(&order_id, attributes, known, previous, me.refreshable())?))
         };
         let promise = spawn(self.inner.clone(), make(&self.inner), None, Finish::Forget(key.clone()));
-        self.inner.creating.insert(&key, Memo::Call(promise.clone()));
+        self.inner.memo.set(CREATING, &key, &promise);
         promise
     }
 
@@ -337,12 +342,15 @@ impl Inner {
 
     fn learn(&self, facts: &[Fact]) {
         for fact in facts {
-            match fact {
-                Fact::SourceType(order, t) => self.source_types.insert(order, Memo::Type(*t)),
-                Fact::NoPaymentMethod(order) => self.source_types.remove(order),
-                Fact::SourceOrder(source, order) => self.source_orders.insert(source, Memo::Id(Some(order.clone()))),
-                Fact::OrderSource(order, source) => self.order_sources.insert(order, Memo::Id(source.clone())),
-            }
+            let (list, key, value) = match fact {
+                Fact::SourceType(order, t) => (SOURCE_TYPES, order, JsValue::from_str(t.as_str())),
+                Fact::NoPaymentMethod(order) => (SOURCE_TYPES, order, JsValue::UNDEFINED),
+                Fact::SourceOrder(source, order) => (SOURCE_ORDERS, source, JsValue::from_str(order)),
+                Fact::OrderSource(order, source) => {
+                    (ORDER_SOURCES, order, source.as_deref().map_or(JsValue::NULL, JsValue::from_str))
+                }
+            };
+            self.memo.set(list, key, &value);
         }
     }
 
@@ -393,17 +401,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     } else {
         Some(signal.dyn_into::<AbortSignal>().map_err(|_| CheckoutError::invalid_input("signal must be an AbortSignal."))?)
     };
-    Ok(Inner {
-        base,
-        token,
-        timeout_ms,
-        signal,
-        source_types: Remembered::default(),
-        source_orders: Remembered::default(),
-        order_sources: Remembered::default(),
-        creating: Remembered::default(),
-        payments: RefCell::default(),
-    })
+    Ok(Inner { base, token, timeout_ms, signal, memo: Remembered::new(), payments: RefCell::default() })
 }
 
 // The page's address and history, where there are any (not in a worker or

@@ -184,7 +184,7 @@ impl Run {
         let value = match std::mem::replace(&mut self.finish, Finish::Value) {
             Finish::Value => result.map(|f| json_to_js(&f.value)),
             Finish::Forget(order) => {
-                self.inner.creating.remove(&order);
+                self.inner.memo.set(super::CREATING, &order, &JsValue::UNDEFINED);
                 result.map(|f| json_to_js(&f.value))
             }
             Finish::Stripe(state) => {

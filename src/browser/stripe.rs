@@ -129,10 +129,7 @@ impl PaymentState {
         };
         let source_id = text(source, "id").unwrap_or_default();
         crate::validate::id("payment source id", &source_id)?;
-        let remembered = match checkout.source_orders.get(&source_id) {
-            Some(super::Memo::Id(order)) => order,
-            _ => None,
-        };
+        let remembered = checkout.memo.id(super::SOURCE_ORDERS, &source_id).flatten();
         let order_id = text(&options, "orderId").or(remembered).ok_or_else(|| {
             CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source.")
         })?;

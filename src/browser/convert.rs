@@ -3,7 +3,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::js::{self, json_parse, kind, length_of, new_array, number, object_keys, reflect_get, reflect_set, stringify, Kind};
+use super::js::{self, json_parse, kind, length_of, new_array, number, object_keys, reflect_get, stringify, Kind};
 
 use crate::error::CheckoutError;
 use crate::json::{Json, ParseError, MAX_DEPTH};
@@ -188,16 +188,21 @@ pub fn error_to_js(e: CheckoutError) -> JsValue {
     checkout_error(&e.message, e.kind.as_str(), status, errors, stripe)
 }
 
-/// A payment's outcome with its wallet result set as `wallet` and
-/// `walletError`: the list, or the error beside a placed order, or neither
-/// (`null`, `null`).
-pub fn with_wallet(outcome: JsValue, wallet: Option<Result<Json, CheckoutError>>) -> JsValue {
-    let (wallet, wallet_error) = match wallet {
+/// A payment's wallet result as its outcome's `wallet` and `walletError`:
+/// the list, or the error beside a placed order, or neither (`null`, `null`).
+pub fn wallet_values(wallet: Option<Result<Json, CheckoutError>>) -> (JsValue, JsValue) {
+    match wallet {
         Some(Ok(list)) => (json_to_js(&list), JsValue::NULL),
         Some(Err(e)) => (JsValue::NULL, error_to_js(e)),
         None => (JsValue::NULL, JsValue::NULL),
-    };
-    reflect_set(&outcome, "wallet", &wallet);
-    reflect_set(&outcome, "walletError", &wallet_error);
+    }
+}
+
+/// `outcome` with `wallet` and `walletError` set from the wallet result.
+#[cfg(feature = "gateways")]
+pub fn with_wallet(outcome: JsValue, wallet: Option<Result<Json, CheckoutError>>) -> JsValue {
+    let (wallet, wallet_error) = wallet_values(wallet);
+    js::reflect_set(&outcome, "wallet", &wallet);
+    js::reflect_set(&outcome, "walletError", &wallet_error);
     outcome
 }

@@ -87,8 +87,17 @@ methods.forEach((name, number) => {
 const mountStripe = Glue.prototype.mountStripe;
 Glue.prototype.mountStripe = function (stripe, paymentSource, target, options) {
   const payment = mountStripe.call(this, stripe, paymentSource, target, options);
+  // One confirm at a time: a second call while one runs gets its Promise, and once it has
+  // resolved (placed, or pending: never pay again) every call gets its outcome; after a
+  // rejection the next call confirms anew.
+  let confirming;
   return {
-    confirm: (confirmOptions) => call(this, 12, payment, confirmOptions),
+    confirm: (confirmOptions) =>
+      confirming ||
+      (confirming = call(this, 12, payment, confirmOptions).catch((e) => {
+        confirming = null;
+        throw e;
+      })),
     // After free() the Checkout no longer holds the payment: the Element stays where it is.
     unmount: () => void (this.__wbg_ptr && this.c(13, payment)),
   };

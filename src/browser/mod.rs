@@ -280,7 +280,7 @@ impl Checkout {
                 Ok(None) => return Promise::resolve(&JsValue::NULL),
                 Err(e) => (Err(e), None),
             };
-        spawn(self.inner.clone(), flow, driver, Finish::Stripe(None))
+        spawn(self.inner.clone(), flow, driver, Finish::Stripe)
     }
 }
 

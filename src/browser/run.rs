@@ -37,8 +37,8 @@ pub(super) enum Finish {
     Value,
     /// The same, and the in-flight create of this order is dropped, so a later click creates anew.
     Forget(String),
-    /// A Stripe outcome; a mounted payment keeps a success.
-    Stripe(Option<Rc<stripe::PaymentState>>),
+    /// A Stripe outcome.
+    Stripe,
     /// Another gateway's outcome.
     #[cfg(feature = "gateways")]
     Gateway,
@@ -187,13 +187,7 @@ impl Run {
                 self.inner.memo.set(super::CREATING, &order, &JsValue::UNDEFINED);
                 result.map(|f| json_to_js(&f.value))
             }
-            Finish::Stripe(state) => {
-                let outcome = result.map(|f| stripe::outcome(*f));
-                if let Some(state) = state {
-                    state.settled(&outcome);
-                }
-                outcome
-            }
+            Finish::Stripe => result.map(|f| stripe::outcome(*f)),
             #[cfg(feature = "gateways")]
             Finish::Gateway => result.map(|f| super::gateways::outcome(*f)),
         };

@@ -1,7 +1,6 @@
 //! The Stripe handoff at the edge: mounts the Payment Element, performs the
 //! Stripe.js calls the core's `flow::Pay` asks for, and converts results.
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -32,8 +31,6 @@ pub(super) struct PaymentState {
     /// Only ever handed to Stripe.js.
     client_secret: String,
     processing_limit_ms: u32,
-    in_flight: RefCell<Option<Promise>>,
-    outcome: RefCell<Option<JsValue>>,
 }
 
 // The Stripe.js calls, in a few lines of JavaScript (the core decides which
@@ -154,16 +151,7 @@ impl PaymentState {
         let element_options = object_or_undefined(get(&options, "paymentElementOptions"));
         let mounted = mount(&stripe, &client_secret, target, &elements_options, &element_options)
             .map_err(|thrown| stripe_call_failed(&thrown))?;
-        Ok(PaymentState {
-            stripe,
-            mounted,
-            order_id,
-            source_id,
-            client_secret,
-            processing_limit_ms,
-            in_flight: RefCell::new(None),
-            outcome: RefCell::new(None),
-        })
+        Ok(PaymentState { stripe, mounted, order_id, source_id, client_secret, processing_limit_ms })
     }
 
     /// The flow and the Stripe.js driver of `confirm(options)`.
@@ -182,14 +170,6 @@ impl PaymentState {
         let refreshable = checkout.refreshable();
         let pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
         Ok((Box::new(pay), driver))
-    }
-
-    /// A confirm settled: a success is kept (later calls get it), and the next call may start.
-    pub(super) fn settled(&self, outcome: &Result<JsValue, CheckoutError>) {
-        if let Ok(done) = outcome {
-            *self.outcome.borrow_mut() = Some(done.clone());
-        }
-        self.in_flight.borrow_mut().take();
     }
 }
 
@@ -290,22 +270,14 @@ fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
 
 impl PaymentState {
     /// Confirms the payment with Stripe.js (3-D Secure stays in the page),
-    /// then places the order. A second call while one runs returns the same
-    /// Promise; after success it resolves with the same outcome.
-    pub(super) fn confirm(self: &Rc<Self>, checkout: &Rc<Inner>, options: &JsValue) -> Promise {
-        if let Some(done) = self.outcome.borrow().clone() {
-            return Promise::resolve(&done);
-        }
-        if let Some(running) = self.in_flight.borrow().clone() {
-            return running;
-        }
+    /// then places the order. (The page's handle, in `methods.js`, lets one
+    /// confirm run at a time and keeps its outcome.)
+    pub(super) fn confirm(&self, checkout: &Rc<Inner>, options: &JsValue) -> Promise {
         let (flow, driver) = match self.confirm_flow(checkout, options) {
             Ok((flow, driver)) => (Ok(flow), Some(driver)),
             Err(e) => (Err(e), None),
         };
-        let promise = spawn(checkout.clone(), flow, driver, Finish::Stripe(Some(self.clone())));
-        *self.in_flight.borrow_mut() = Some(promise.clone());
-        promise
+        spawn(checkout.clone(), flow, driver, Finish::Stripe)
     }
 
     /// Removes the Payment Element from the page.

@@ -82,6 +82,21 @@ methods.forEach((name, number) => {
   };
 });
 
+// createPaymentSource: a second call for an order while one runs shares its Promise (one
+// payment source per shopper click); once it settles, the next call creates anew.
+const creating = new WeakMap();
+const createPaymentSource = Glue.prototype.createPaymentSource;
+Glue.prototype.createPaymentSource = function (orderId, attributes) {
+  const running = creating.get(this) || new Map();
+  creating.set(this, running);
+  if (!running.has(orderId))
+    running.set(
+      orderId,
+      createPaymentSource.call(this, orderId, attributes).finally(() => running.delete(orderId)),
+    );
+  return running.get(orderId);
+};
+
 // mountStripe's handle: the Checkout keeps the mounted payment (mountStripe
 // gives its number), and the handle's two methods call it.
 const mountStripe = Glue.prototype.mountStripe;

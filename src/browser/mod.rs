@@ -53,11 +53,8 @@ const SOURCE_TYPES: &str = "T";
 /// the order of each payment source this `Checkout` created or switched to
 /// (a string), so `mountStripe` knows which order to place;
 const SOURCE_ORDERS: &str = "S";
-/// each order's payment source as last seen (a string; `null`: it had none);
+/// and each order's payment source as last seen (a string; `null`: it had none).
 const ORDER_SOURCES: &str = "O";
-/// `createPaymentSource` calls in flight, per order (a Promise): a second
-/// call shares the first one's request instead of creating a second source.
-const CREATING: &str = "C";
 
 impl Remembered {
     fn new() -> Remembered {
@@ -102,7 +99,7 @@ pub(super) struct Inner {
     timeout_ms: u32,
     /// The caller's signal: aborting it stops every call of this Checkout.
     signal: Option<AbortSignal>,
-    /// What earlier calls learned, and the creates in flight.
+    /// What earlier calls learned.
     memo: Remembered,
     /// Each mounted Stripe payment; the page's handle holds its number.
     payments: RefCell<Vec<Rc<stripe::PaymentState>>>,
@@ -171,21 +168,14 @@ impl Checkout {
     }
 
     /// Creates the payment source the order's payment method calls for.
+    /// (`methods.js` shares a call in flight for the same order.)
     pub fn create_payment_source(&self, order_id: JsValue, attributes: JsValue) -> Promise {
-        let key = order_id.as_string().unwrap_or_default();
-        let running = self.inner.memo.get(CREATING, &key);
-        if kind(&running) == Kind::Object {
-            return running.unchecked_into();
-        }
-        let make = |me: &Inner| -> Result<Box<dyn Flow>, CheckoutError> {
+        self.run(|me| {
             let order_id = arg_string(&order_id, "order id")?;
             let attributes = arg_object(&attributes, "attributes")?;
             let (known, previous) = (me.memo.source_type(&order_id), me.memo.id(ORDER_SOURCES, &order_id));
             Ok(Box::new(Create::new(&order_id, attributes, known, previous, me.refreshable())?))
-        };
-        let promise = spawn(self.inner.clone(), make(&self.inner), None, Finish::Forget(key.clone()));
-        self.inner.memo.set(CREATING, &key, &promise);
-        promise
+        })
     }
 
     /// The order with its line items, payment method and payment source.

@@ -35,8 +35,6 @@ extern "C" {
 pub(super) enum Finish {
     /// Its value, to JavaScript.
     Value,
-    /// The same, and the in-flight create of this order is dropped, so a later click creates anew.
-    Forget(String),
     /// A Stripe outcome.
     Stripe,
     /// Another gateway's outcome.
@@ -183,10 +181,6 @@ impl Run {
         }
         let value = match std::mem::replace(&mut self.finish, Finish::Value) {
             Finish::Value => result.map(|f| json_to_js(&f.value)),
-            Finish::Forget(order) => {
-                self.inner.memo.set(super::CREATING, &order, &JsValue::UNDEFINED);
-                result.map(|f| json_to_js(&f.value))
-            }
             Finish::Stripe => result.map(|f| stripe::outcome(*f)),
             #[cfg(feature = "gateways")]
             Finish::Gateway => result.map(|f| super::gateways::outcome(*f)),

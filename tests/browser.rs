@@ -413,24 +413,6 @@ async fn a_create_whose_answer_is_lost_is_recovered_not_repeated() {
 }
 
 #[wasm_bindgen_test]
-async fn concurrent_creates_for_one_order_share_one_request() {
-    let co = checkout(&token(false).await);
-    let order = fresh_order(r#"{"payment_source_type":"stripe_payments"}"#).await;
-    let calls: Vec<_> = (0..3).map(|_| co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).collect();
-    let mut ids = Vec::new();
-    for p in calls {
-        ids.push(prop_str(&settle(p).await.unwrap(), "id"));
-    }
-    assert!(ids.iter().all(|id| *id == ids[0]), "{ids:?}");
-    let state = admin("GET", &format!("/orders/{order}"), "").await;
-    assert_eq!(Array::from(&prop(&state, "payment_sources")).length(), 1);
-    assert_eq!(requests_for(&order).await.iter().filter(|(m, _)| m == "POST").count(), 1);
-    // Once settled, a new call makes a new request (the shopper chose again).
-    settle(co.create_payment_source(order.clone().into(), JsValue::UNDEFINED)).await.unwrap();
-    assert_eq!(requests_for(&order).await.iter().filter(|(m, _)| m == "POST").count(), 2);
-}
-
-#[wasm_bindgen_test]
 async fn an_expired_token_is_refreshed_once_through_the_token_function() {
     admin("POST", "/config", r#"{"token_ttl_seconds":0}"#).await;
     let expired = token(false).await;

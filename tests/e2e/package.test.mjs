@@ -70,6 +70,29 @@ test("every method of the table works from the built package", async () => {
   assert.equal(reuse.ok, "placed:wire_transfers");
 });
 
+test("concurrent creates for one order share one request; once settled, a new call creates anew", async () => {
+  const tok = await token(sbx.url);
+  const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
+  const r = await inPage(async (cl, co, { order }) => {
+    const calls = [co.createPaymentSource(order), co.createPaymentSource(order), co.createPaymentSource(order)];
+    const first = (await Promise.all(calls)).map((s) => s.id);
+    // Settled: the next call is the shopper choosing again. A refused call is not kept either.
+    const refused = await co.createPaymentSource(order, "not an object").catch((e) => e.kind);
+    const next = (await co.createPaymentSource(order)).id;
+    return { first, shared: calls[0] === calls[1] && calls[1] === calls[2], refused, next };
+  }, { base: sbx.url, token: tok, order });
+  assert.ok(r.ok, JSON.stringify(r.err));
+  assert.equal(new Set(r.ok.first).size, 1, `one source: ${r.ok.first}`);
+  assert.equal(r.ok.shared, true, "the calls in flight share one Promise");
+  assert.equal(r.ok.refused, "invalid_input");
+  assert.notEqual(r.ok.next, r.ok.first[0]);
+  const log = await admin(sbx.url, "GET", "/requests");
+  const posts = log.filter((q) => q.method === "POST" && q.path === "/api/stripe_payments" && q.body.includes(order));
+  assert.equal(posts.length, 2, "one POST for the three calls in flight, one for the call after them");
+  const state = await admin(sbx.url, "GET", `/orders/${order}`);
+  assert.equal(state.payment_sources.length, 2);
+});
+
 test("errors are real Error objects named CheckoutError, and the guard knows them", async () => {
   const tok = await token(sbx.url);
   const r = await inPage((cl, co) => co.paymentMethod("NoSuchOrder"), { base: sbx.url, token: tok });

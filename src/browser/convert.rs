@@ -48,7 +48,7 @@ pub fn json_text(value: &Json) -> String {
     inline_js = "export function put(o,k,v){Object.defineProperty(o,k,{value:v,writable:!0,enumerable:!0,configurable:!0})}export function push(a,v){a[a.length]=v}"
 )]
 extern "C" {
-    fn put(object: &JsValue, key: &str, value: &JsValue);
+    pub fn put(object: &JsValue, key: &str, value: &JsValue);
     fn push(array: &JsValue, value: &JsValue);
 }
 

@@ -5,12 +5,11 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{error_to_js, json_to_js, wallet_values};
-use super::js::{get, get_index, kind, number_of, Kind, Promise};
+use super::convert::{error_to_js, json_to_js, put, wallet_values};
+use super::js::{get, get_index, kind, new_object, number_of, Kind, Promise};
 use super::{location_href, replace_url, spawn, url_arg, Finish, Inner};
 use crate::error::{CheckoutError, ErrorKind, StripeDetails};
 use crate::flow::{Finished, Flow, Intent, Pay, StripeCall, StripeResult};
-use crate::json::Json;
 use crate::stripe::{intent_of, read_return_url};
 
 const DEFAULT_PROCESSING_LIMIT_MS: u32 = 30_000;
@@ -256,16 +255,19 @@ fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
             "The payment source has no publishable_key: check the market's Stripe gateway in Commerce Layer.",
         )
     })?;
-    let mut options = Vec::new();
+    let options = new_object();
     if let Some(account) = text(source, "connected_account") {
         if !account.starts_with("acct_") || crate::validate::id("connected account", &account).is_err() {
             return Err(CheckoutError::invalid_input(
                 "The payment source's connected_account is not a Stripe account id (acct_…).",
             ));
         }
-        options.push(("stripeAccount".to_string(), Json::String(account)));
+        put(&options, "stripeAccount", &JsValue::from_str(&account));
     }
-    Ok(json_to_js(&Json::object([("publishableKey", Json::String(key)), ("options", Json::Object(options))])))
+    let result = new_object();
+    put(&result, "publishableKey", &JsValue::from_str(&key));
+    put(&result, "options", &options);
+    Ok(result)
 }
 
 impl PaymentState {

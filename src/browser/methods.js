@@ -50,7 +50,7 @@ const methods = [
   "mountStripe",
   "resumeStripe",
 ];
-// 12 and 13 are a mounted Stripe payment's confirm and unmount (below); the
+// 12 is a mounted Stripe payment's confirm (below; 13 is no longer used); the
 // `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
 // (forEach skips the two holes).
 if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
@@ -97,8 +97,8 @@ Glue.prototype.createPaymentSource = function (orderId, attributes) {
   return running.get(orderId);
 };
 
-// mountStripe's handle: the Checkout keeps the mounted payment (mountStripe
-// gives its number), and the handle's two methods call it.
+// mountStripe's handle: the mounted payment (mountStripe gives it: the
+// Stripe objects, the order, the source) is kept here, and confirm hands it back.
 const mountStripe = Glue.prototype.mountStripe;
 Glue.prototype.mountStripe = function (stripe, paymentSource, target, options) {
   const payment = mountStripe.call(this, stripe, paymentSource, target, options);
@@ -113,8 +113,12 @@ Glue.prototype.mountStripe = function (stripe, paymentSource, target, options) {
         confirming = null;
         throw e;
       })),
-    // After free() the Checkout no longer holds the payment: the Element stays where it is.
-    unmount: () => void (this.__wbg_ptr && this.c(13, payment)),
+    // The handle holds Stripe's element (src/browser/stripe.rs, mount): after free() too.
+    unmount: () => {
+      try {
+        payment.element.unmount();
+      } catch {}
+    },
   };
 };
 

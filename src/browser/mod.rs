@@ -11,7 +11,6 @@ mod js;
 mod run;
 mod stripe;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -101,8 +100,6 @@ pub(super) struct Inner {
     signal: Option<AbortSignal>,
     /// What earlier calls learned.
     memo: Remembered,
-    /// Each mounted Stripe payment; the page's handle holds its number.
-    payments: RefCell<Vec<Rc<stripe::PaymentState>>>,
 }
 
 /// A checkout session against one Commerce Layer organization.
@@ -139,13 +136,9 @@ impl Checkout {
             7 => self.use_wallet_source(a, b).into(),
             8 => self.create_customer_payment_source(a).into(),
             9 => self.place_order(a).into(),
-            10 => self.mount_stripe(a, b, c, d).map_or_else(|thrown| thrown, JsValue::from),
+            10 => self.mount_stripe(a, b, c, d).unwrap_or_else(|thrown| thrown),
             11 => self.resume_stripe(a, b, c).into(),
             12 => self.confirm_stripe(a, b).into(),
-            13 => {
-                self.unmount_stripe(a);
-                JsValue::UNDEFINED
-            }
             #[cfg(feature = "gateways")]
             14 => self.pay_with_gateway(a, b, c).into(),
             #[cfg(feature = "gateways")]
@@ -225,39 +218,21 @@ impl Checkout {
     }
 
     /// Mounts Stripe's Payment Element for a `stripe_payments` source into
-    /// `target` and returns the handle that confirms the payment.
+    /// `target`: the mounted payment's handle, that `methods.js`'s
+    /// `StripePayment` holds and confirms with.
     pub fn mount_stripe(
         &self,
         stripe: JsValue,
         payment_source: JsValue,
         target: JsValue,
         options: JsValue,
-    ) -> Result<u32, JsValue> {
-        let state = stripe::PaymentState::mount(&self.inner, stripe, &payment_source, &target, &options).map_err(error_to_js)?;
-        let mut payments = self.inner.payments.borrow_mut();
-        payments.push(Rc::new(state));
-        Ok(payments.len() as u32 - 1)
+    ) -> Result<JsValue, JsValue> {
+        stripe::mount_payment(&self.inner, &stripe, &payment_source, &target, &options).map_err(error_to_js)
     }
 
     /// `confirm(options)` of the mounted payment `handle` (from `mount_stripe`).
     pub fn confirm_stripe(&self, handle: JsValue, options: JsValue) -> Promise {
-        match self.payment(&handle) {
-            Some(payment) => payment.confirm(&self.inner, &options),
-            // Rejected through the executor, as every method's failure is (no `Promise.reject` import).
-            None => self.run(|_| Err(crate::flow::unexpected())),
-        }
-    }
-
-    /// `unmount()` of the mounted payment `handle`.
-    pub fn unmount_stripe(&self, handle: JsValue) {
-        if let Some(payment) = self.payment(&handle) {
-            payment.unmount();
-        }
-    }
-
-    fn payment(&self, handle: &JsValue) -> Option<Rc<stripe::PaymentState>> {
-        let i = js::number_of(handle)? as usize;
-        self.inner.payments.borrow().get(i).cloned()
+        stripe::confirm_payment(&self.inner, &handle, &options)
     }
 
     /// On the page Stripe sends the shopper back to: checks the PaymentIntent
@@ -391,7 +366,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
     } else {
         Some(signal.dyn_into::<AbortSignal>().map_err(|_| CheckoutError::invalid_input("signal must be an AbortSignal."))?)
     };
-    Ok(Inner { base, token, timeout_ms, signal, memo: Remembered::new(), payments: RefCell::default() })
+    Ok(Inner { base, token, timeout_ms, signal, memo: Remembered::new() })
 }
 
 // The page's address and history, where there are any (not in a worker or

@@ -17,21 +17,6 @@ const NOT_STRIPE: &str =
     "mountStripe and stripeOptions need a stripe_payments payment source (from createPaymentSource or useWalletSource).";
 const MAX_PROCESSING_LIMIT_MS: f64 = 600_000.0;
 
-/// A mounted Payment Element bound to one order; `confirm()` pays and
-/// places it. Kept by its `Checkout` (`Inner::payments`): the page's
-/// `StripePayment` is a handle of two methods (`methods.js`).
-pub(super) struct PaymentState {
-    stripe: JsValue,
-    /// `{ elements, element }`, as `mount` (JavaScript) made them.
-    mounted: JsValue,
-    order_id: String,
-    /// The `stripe_payments` whose amount is checked against the order before confirming.
-    source_id: String,
-    /// Only ever handed to Stripe.js.
-    client_secret: String,
-    processing_limit_ms: u32,
-}
-
 // The Stripe.js calls, in a few lines of JavaScript (the core decides which
 // call and when; `Driver::call`). What goes wrong comes back as `[what, name]`,
 // never with Stripe's text, which may quote secrets: 0, the object has no such
@@ -41,21 +26,27 @@ pub(super) struct PaymentState {
 #[wasm_bindgen(
     inline_js = "function call(o,n,a){let f;try{f=o[n]}catch{}if(typeof f!='function')throw[0,n];try{return f.apply(o,a)}catch{throw[1,n]}}
 function spread(o,n,more){try{return{...o,...more}}catch{throw[2,n]}}
-export function mount(s,secret,target,eo,po){const elements=call(s,'elements',[spread(eo,'elementsOptions',{clientSecret:secret})]),element=call(elements,'create',['payment',po||{layout:'tabs'}]);call(element,'mount',[target]);return{elements,element}}
+export function mount(s,secret,target,eo,po,orderId,sourceId,limit){const elements=call(s,'elements',[spread(eo,'elementsOptions',{clientSecret:secret})]),element=call(elements,'create',['payment',po||{layout:'tabs'}]);call(element,'mount',[target]);return{s,secret,orderId,sourceId,limit,elements,element}}
 export function confirm(s,m,cp,return_url){return call(s,'confirmPayment',[{elements:m.elements,confirmParams:spread(cp,'confirmParams',{return_url}),redirect:'if_required'}])}
 export function retrieve(s,secret){return call(s,'retrievePaymentIntent',[secret])}
-export function unmount(m){try{m.element.unmount()}catch{}}
 export function outcome(pending,order,id,status,wallet,walletError){return{pending,order,paymentIntent:{id,status},wallet,walletError}}"
 )]
 extern "C" {
     #[wasm_bindgen(catch)]
-    fn mount(stripe: &JsValue, secret: &str, target: &JsValue, elements: &JsValue, element: &JsValue)
-        -> Result<JsValue, JsValue>;
+    fn mount(
+        stripe: &JsValue,
+        secret: &str,
+        target: &JsValue,
+        elements: &JsValue,
+        element: &JsValue,
+        order_id: &str,
+        source_id: &str,
+        limit: u32,
+    ) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     fn confirm(stripe: &JsValue, mounted: &JsValue, confirm_params: &JsValue, return_url: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
     fn retrieve(stripe: &JsValue, secret: &str) -> Result<JsValue, JsValue>;
-    fn unmount(mounted: &JsValue);
     #[wasm_bindgen(js_name = outcome)]
     fn outcome_of(pending: bool, order: JsValue, id: &str, status: &str, wallet: JsValue, wallet_error: JsValue) -> JsValue;
 }
@@ -100,76 +91,83 @@ fn details_of(error: &JsValue) -> StripeDetails {
     }
 }
 
-impl PaymentState {
-    pub(super) fn mount(
-        checkout: &Inner,
-        stripe: JsValue,
-        source: &JsValue,
-        target: &JsValue,
-        options: &JsValue,
-    ) -> Result<PaymentState, CheckoutError> {
-        if !kind(&stripe).is_object() {
-            return Err(CheckoutError::invalid_input("mountStripe needs the page's Stripe instance: Stripe(publishable_key)."));
-        }
-        if text(source, "type").as_deref() != Some("stripe_payments") {
-            return Err(CheckoutError::invalid_input(NOT_STRIPE));
-        }
-        let client_secret = text(source, "client_secret").filter(|s| intent_of(s).is_some()).ok_or_else(|| {
-            CheckoutError::invalid_input("The payment source has no usable client_secret; create the payment source again.")
-        })?;
-        let target_kind = kind(target);
-        if !(target_kind == Kind::String || target_kind.is_object()) {
-            return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
-        }
-        let options = match kind(options) {
-            Kind::Undefined => super::js::new_object(),
-            Kind::Plain => options.clone(),
-            _ => return Err(CheckoutError::invalid_input("mountStripe options must be a plain object.")),
-        };
-        let source_id = text(source, "id").unwrap_or_default();
-        crate::validate::id("payment source id", &source_id)?;
-        let remembered = checkout.memo.id(super::SOURCE_ORDERS, &source_id).flatten();
-        let order_id = text(&options, "orderId").or(remembered).ok_or_else(|| {
-            CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source.")
-        })?;
-        crate::validate::id("order id", &order_id)?;
-        let limit = get(&options, "processingTimeoutMs");
-        let processing_limit_ms = match number_of(&limit) {
-            None if kind(&limit) == Kind::Undefined => DEFAULT_PROCESSING_LIMIT_MS,
-            Some(ms) if (0.0..=MAX_PROCESSING_LIMIT_MS).contains(&ms) => ms as u32,
-            _ => {
-                return Err(CheckoutError::invalid_input(
-                    "processingTimeoutMs must be a number of milliseconds from 0 to 600000 (default 30000).",
-                ))
-            }
-        };
-
-        // Options that are not objects are left out (Stripe's defaults; the Payment Element's tabs layout).
-        let object_or_undefined = |v: JsValue| if kind(&v).is_object() { v } else { JsValue::UNDEFINED };
-        let elements_options = object_or_undefined(get(&options, "elementsOptions"));
-        let element_options = object_or_undefined(get(&options, "paymentElementOptions"));
-        let mounted = mount(&stripe, &client_secret, target, &elements_options, &element_options)
-            .map_err(|thrown| stripe_call_failed(&thrown))?;
-        Ok(PaymentState { stripe, mounted, order_id, source_id, client_secret, processing_limit_ms })
+/// Mounts the Payment Element: the mounted payment's handle, which the
+/// page's `StripePayment` (`methods.js`) holds and hands back to `confirm`:
+/// `{ s, secret, orderId, sourceId, limit, elements, element }` (the Stripe
+/// instance, the client secret, only ever handed to Stripe.js, the order it
+/// places, the `stripe_payments` whose amount is checked first, the
+/// processing limit, and Stripe's objects; `methods.js` unmounts the element).
+pub(super) fn mount_payment(
+    checkout: &Inner,
+    stripe: &JsValue,
+    source: &JsValue,
+    target: &JsValue,
+    options: &JsValue,
+) -> Result<JsValue, CheckoutError> {
+    if !kind(stripe).is_object() {
+        return Err(CheckoutError::invalid_input("mountStripe needs the page's Stripe instance: Stripe(publishable_key)."));
     }
-
-    /// The flow and the Stripe.js driver of `confirm(options)`.
-    fn confirm_flow(&self, checkout: &Inner, options: &JsValue) -> Result<Task, CheckoutError> {
-        let (return_url, save_to_wallet) = read_confirm_options(options, checkout)?;
-        // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
-        let confirm_params = get(options, "confirmParams");
-        if !matches!(kind(&confirm_params), Kind::Undefined | Kind::Plain) {
-            return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
-        }
-        let driver = Driver {
-            stripe: self.stripe.clone(),
-            client_secret: self.client_secret.clone(),
-            confirm: Some((self.mounted.clone(), confirm_params, return_url)),
-        };
-        let refreshable = checkout.refreshable();
-        let pay = Pay::confirm(&self.order_id, &self.source_id, save_to_wallet, self.processing_limit_ms, refreshable)?;
-        Ok((Box::new(pay), driver))
+    if text(source, "type").as_deref() != Some("stripe_payments") {
+        return Err(CheckoutError::invalid_input(NOT_STRIPE));
     }
+    let client_secret = text(source, "client_secret").filter(|s| intent_of(s).is_some()).ok_or_else(|| {
+        CheckoutError::invalid_input("The payment source has no usable client_secret; create the payment source again.")
+    })?;
+    let target_kind = kind(target);
+    if !(target_kind == Kind::String || target_kind.is_object()) {
+        return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
+    }
+    let options = match kind(options) {
+        Kind::Undefined => super::js::new_object(),
+        Kind::Plain => options.clone(),
+        _ => return Err(CheckoutError::invalid_input("mountStripe options must be a plain object.")),
+    };
+    let source_id = text(source, "id").unwrap_or_default();
+    crate::validate::id("payment source id", &source_id)?;
+    let remembered = checkout.memo.id(super::SOURCE_ORDERS, &source_id).flatten();
+    let order_id = text(&options, "orderId")
+        .or(remembered)
+        .ok_or_else(|| CheckoutError::invalid_input("Pass options.orderId: this Checkout did not create that payment source."))?;
+    crate::validate::id("order id", &order_id)?;
+    let limit = get(&options, "processingTimeoutMs");
+    let processing_limit_ms = match number_of(&limit) {
+        None if kind(&limit) == Kind::Undefined => DEFAULT_PROCESSING_LIMIT_MS,
+        Some(ms) if (0.0..=MAX_PROCESSING_LIMIT_MS).contains(&ms) => ms as u32,
+        _ => {
+            return Err(CheckoutError::invalid_input(
+                "processingTimeoutMs must be a number of milliseconds from 0 to 600000 (default 30000).",
+            ))
+        }
+    };
+
+    // Options that are not objects are left out (Stripe's defaults; the Payment Element's tabs layout).
+    let object_or_undefined = |v: JsValue| if kind(&v).is_object() { v } else { JsValue::UNDEFINED };
+    let elements_options = object_or_undefined(get(&options, "elementsOptions"));
+    let element_options = object_or_undefined(get(&options, "paymentElementOptions"));
+    mount(stripe, &client_secret, target, &elements_options, &element_options, &order_id, &source_id, processing_limit_ms)
+        .map_err(|thrown| stripe_call_failed(&thrown))
+}
+
+/// The flow and the Stripe.js driver of `confirm(options)` of the mounted payment `handle`.
+fn confirm_flow(checkout: &Inner, handle: &JsValue, options: &JsValue) -> Result<Task, CheckoutError> {
+    if kind(handle) != Kind::Plain {
+        return Err(crate::flow::unexpected());
+    }
+    let (return_url, save_to_wallet) = read_confirm_options(options, checkout)?;
+    // The page's confirmParams (billing details, shipping, receipt email) go to Stripe.js as given; return_url is ours.
+    let confirm_params = get(options, "confirmParams");
+    if !matches!(kind(&confirm_params), Kind::Undefined | Kind::Plain) {
+        return Err(CheckoutError::invalid_input("confirmParams must be a plain object (Stripe's confirmParams)."));
+    }
+    let (order_id, source_id) = (text(handle, "orderId").unwrap_or_default(), text(handle, "sourceId").unwrap_or_default());
+    let limit = number_of(&get(handle, "limit")).unwrap_or(0.0) as u32;
+    let pay = Pay::confirm(&order_id, &source_id, save_to_wallet, limit, checkout.refreshable())?;
+    let driver = Driver {
+        stripe: get(handle, "s"),
+        client_secret: text(handle, "secret").unwrap_or_default(),
+        confirm: Some((handle.clone(), confirm_params, return_url)),
+    };
+    Ok((Box::new(pay), driver))
 }
 
 /// A Stripe flow and the driver that performs its Stripe.js calls.
@@ -180,8 +178,9 @@ pub(super) struct Driver {
     stripe: JsValue,
     /// Only ever handed to Stripe.js.
     client_secret: String,
-    /// What `confirmPayment` needs: the mounted elements, the page's
-    /// confirmParams and the return URL (`None` when resuming: never confirms).
+    /// What `confirmPayment` needs: the mounted payment's handle (its
+    /// elements), the page's confirmParams and the return URL (`None` when
+    /// resuming: never confirms).
     confirm: Option<(JsValue, JsValue, String)>,
 }
 
@@ -270,22 +269,15 @@ fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {
     Ok(result)
 }
 
-impl PaymentState {
-    /// Confirms the payment with Stripe.js (3-D Secure stays in the page),
-    /// then places the order. (The page's handle, in `methods.js`, lets one
-    /// confirm run at a time and keeps its outcome.)
-    pub(super) fn confirm(&self, checkout: &Rc<Inner>, options: &JsValue) -> Promise {
-        let (flow, driver) = match self.confirm_flow(checkout, options) {
-            Ok((flow, driver)) => (Ok(flow), Some(driver)),
-            Err(e) => (Err(e), None),
-        };
-        spawn(checkout.clone(), flow, driver, Finish::Stripe)
-    }
-
-    /// Removes the Payment Element from the page.
-    pub(super) fn unmount(&self) {
-        unmount(&self.mounted);
-    }
+/// Confirms the payment of the mounted payment `handle` with Stripe.js
+/// (3-D Secure stays in the page), then places the order. (The page's
+/// handle, in `methods.js`, lets one confirm run at a time and keeps its outcome.)
+pub(super) fn confirm_payment(checkout: &Rc<Inner>, handle: &JsValue, options: &JsValue) -> Promise {
+    let (flow, driver) = match confirm_flow(checkout, handle, options) {
+        Ok((flow, driver)) => (Ok(flow), Some(driver)),
+        Err(e) => (Err(e), None),
+    };
+    spawn(checkout.clone(), flow, driver, Finish::Stripe)
 }
 
 fn read_confirm_options(options: &JsValue, checkout: &Inner) -> Result<(String, bool), CheckoutError> {

@@ -20,12 +20,16 @@ export interface CheckoutOptions {
  * API resolves with its result or rejects with a `CheckoutError`. `new Checkout` before `init()` has
  * loaded the module throws one of kind "invalid_input". After `free()` (or the end of a
  * `using` block) every method fails with kind "invalid_input"; calls already running finish, a
- * mounted Stripe Element stays in the page, and `free()` again does nothing.
+ * mounted Stripe Element stays in the page (its `unmount()` still removes it), and `free()` again
+ * does nothing.
  */
 export interface Checkout {
   /** The order's payment method, or `null` when none is selected. */
   paymentMethod(orderId: string): Promise<PaymentMethod | null>;
-  /** Creates the payment source the order's payment method calls for. */
+  /**
+   * Creates the payment source the order's payment method calls for. A second call for the same
+   * order while one runs returns the same Promise (one payment source per click).
+   */
   createPaymentSource(orderId: string, attributes?: PaymentSourceAttributes): Promise<PaymentSource>;
   /** The order with its line items, payment method and payment source. */
   order(orderId: string): Promise<Order>;
@@ -222,7 +226,7 @@ export interface StripePayment {
    * same outcome.
    */
   confirm(options: ConfirmOptions): Promise<StripeOutcome>;
-  /** Removes the Payment Element from the page. */
+  /** Removes the Payment Element from the page (after the Checkout's `free()` too). */
   unmount(): void;
 }
 

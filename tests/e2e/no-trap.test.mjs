@@ -188,7 +188,8 @@ test("a freed Checkout: every method fails as a CheckoutError (a rejection, moun
   const healthy = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;
   for (const entry of ["/pkg/cl_checkout.js", "/pkg/gateways/cl_checkout.js"]) {
     const { out, errors } = await inFreshPage(entry, async (cl, settle, { base, token, healthy }) => {
-      const stripe = { elements: () => ({ create: () => ({ mount() {}, unmount() {} }) }), confirmPayment: async () => ({}), retrievePaymentIntent: async () => ({}) };
+      let unmounted = 0;
+      const stripe = { elements: () => ({ create: () => ({ mount() {}, unmount: () => unmounted++ }) }), confirmPayment: async () => ({}), retrievePaymentIntent: async () => ({}) };
       const source = { id: "s1", type: "stripe_payments", client_secret: "pi_1_secret_2", publishable_key: "pk_test_1" };
       const checkout = new cl.Checkout({ baseUrl: base, accessToken: token });
       const payment = checkout.mountStripe(stripe, source, "body", { orderId: healthy });
@@ -204,7 +205,7 @@ test("a freed Checkout: every method fails as a CheckoutError (a rejection, moun
       let message = "";
       results.mountStripe = [await settle(() => { try { return checkout.mountStripe(stripe, source, "body", { orderId: healthy }); } catch (e) { message = e.message; throw e; } })];
       results.confirm = [await settle(() => payment.confirm({ returnUrl: "https://shop.example/" }))];
-      results.unmount = [await settle(() => payment.unmount())];
+      results.unmount = [await settle(() => payment.unmount()), unmounted];
       results.message = message;
       results.freeAgain = [await settle(() => checkout.free()), await settle(() => Symbol.dispose && checkout[Symbol.dispose]())];
       return results;
@@ -213,7 +214,7 @@ test("a freed Checkout: every method fails as a CheckoutError (a rejection, moun
     assert.deepEqual(out.running, ["value"], `${entry}: a call running when free() came finishes`);
     assert.deepEqual(out.mountStripe, ["CheckoutError:invalid_input"], entry);
     assert.deepEqual(out.confirm, ["CheckoutError:invalid_input"], entry);
-    assert.deepEqual(out.unmount, ["value"], entry);
+    assert.deepEqual(out.unmount, ["value", 1], `${entry}: unmount() still removes the Element after free()`);
     assert.match(out.message, /freed: create a new one/, entry);
     assert.deepEqual(out.freeAgain, ["value", "value"], `${entry}: free() or dispose again does nothing`);
     const methods = Object.keys(out).filter((k) => !["running", "mountStripe", "confirm", "unmount", "message", "freeAgain"].includes(k));

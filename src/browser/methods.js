@@ -87,8 +87,8 @@ methods.forEach((name, number) => {
 const creating = new WeakMap();
 const createPaymentSource = Glue.prototype.createPaymentSource;
 Glue.prototype.createPaymentSource = function (orderId, attributes) {
-  const running = creating.get(this) || new Map();
-  creating.set(this, running);
+  let running = creating.get(this);
+  if (!running) creating.set(this, (running = new Map()));
   if (!running.has(orderId))
     running.set(
       orderId,

@@ -82,7 +82,7 @@ impl Remembered {
     }
 
     /// An id remembered in `list`: `Some(None)` when it was seen to be none.
-    pub(super) fn id(&self, list: &str, key: &str) -> Option<Option<String>> {
+    fn id(&self, list: &str, key: &str) -> Option<Option<String>> {
         let value = self.get(list, key);
         match kind(&value) {
             Kind::Null => Some(None),

@@ -118,7 +118,7 @@ pub(super) fn mount_payment(
         return Err(CheckoutError::invalid_input("The mount target must be a CSS selector or an element."));
     }
     let options = match kind(options) {
-        Kind::Undefined => super::js::new_object(),
+        Kind::Undefined => new_object(),
         Kind::Plain => options.clone(),
         _ => return Err(CheckoutError::invalid_input("mountStripe options must be a plain object.")),
     };
@@ -223,7 +223,8 @@ fn read_intent(intent: &JsValue) -> Option<Intent> {
 
 /// `{ pending, order, paymentIntent: { id, status }, wallet, walletError }`,
 /// built by the snippet above: −183 B gzip of `.wasm` for +77 B of glue
-/// against building the core's `Json` and converting it. Out of line (-37 B gzip: inlined into each Stripe method's result).
+/// against building the core's `Json` and converting it. Out of line
+/// (-37 B gzip: inlined into each Stripe method's result).
 #[inline(never)]
 pub(super) fn outcome(finished: Finished) -> JsValue {
     let (intent, pending, wallet) = match finished.paid {

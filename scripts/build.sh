@@ -22,9 +22,6 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   RUSTFLAGS="$RELEASE_RUSTFLAGS" cargo "+$NIGHTLY" build -q --release --target wasm32-unknown-unknown -p cl-checkout \
     --features "$1" "${BUILD_STD[@]}" --target-dir target/release-wasm
   wasm-bindgen --target web --out-dir "$2" "$OUT/cl_checkout.wasm"
-  # The declaration of [Symbol.dispose] needs lib esnext.disposable in every
-  # consumer's tsconfig; free() stays for explicit disposal.
-  sed -i '/^    \[Symbol\.dispose\](): void;$/d' "$2/cl_checkout.d.ts"
   optimize_wasm "$2"
   node scripts/trim-glue.mjs "$2/cl_checkout.js"
   # The raw exports' declarations describe names that no longer exist; the API is cl_checkout.d.ts.

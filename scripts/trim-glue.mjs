@@ -23,8 +23,6 @@ const edits = [
   // uses bulk memory: Chrome 75, Firefox 79, Safari 15; encodeInto came in
   // Chrome 74, Firefox 66, Safari 14.1) and in Node: no fallback.
   [/\nif \(!\('encodeInto' in cachedTextEncoder\)\) \{\n(?: {4}.*\n)+?\}\n/, "\n"],
-  // methods.js sets Checkout's [Symbol.dispose] itself (to its free, which frees once).
-  [/\nif \(Symbol\.dispose\) Checkout\.prototype\[Symbol\.dispose\] = Checkout\.prototype\.free;\n/, "\n"],
 ];
 
 const [path] = process.argv.slice(2);

@@ -1,31 +1,20 @@
 // The package's entry point (scripts/build.sh bundles it with the glue
 // wasm-bindgen generates into one cl_checkout.js): the glue, and Checkout's
-// methods. The .wasm exports one method, `c(number, ...arguments)`
-// (Checkout::call in src/browser/mod.rs): one export and one argument shim
-// instead of one per method. A method's number is its place in this list;
+// class. The .wasm exports `n(options)`, which validates a Checkout's options, and one method,
+// `c(kept, number, ...arguments)` (`open` and `call` in src/browser/mod.rs): one export and one
+// argument shim instead of one per method. A method's number is its place in the list below;
 // types.d.ts declares them.
 import * as glue from "./cl_checkout.js";
 import { checkoutError } from "./errors.js";
-
-const Glue = glue.Checkout;
 
 // The two CheckoutErrors the .wasm cannot build because it is not there to
 // ask (before init(), after free()), by the function it builds its own with.
 const usageError = (message) => checkoutError(message, "invalid_input", null, [], null);
 
-// Before init() has the .wasm, wasm-bindgen's constructor and free
-// functions fail with a TypeError on its missing exports; once loaded they
-// throw only CheckoutErrors (a page's throwing getters are caught in the .wasm).
+// Before init() has the .wasm, the glue's exports fail with a TypeError on
+// its missing exports; once loaded they throw only CheckoutErrors (a page's
+// throwing getters are caught in the .wasm).
 const asNotLoaded = (e) => (e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e);
-export class Checkout extends Glue {
-  constructor(options) {
-    try {
-      super(options);
-    } catch (e) {
-      throw asNotLoaded(e);
-    }
-  }
-}
 const afterInit = (f) => (source) => {
   try {
     return f(source);
@@ -35,6 +24,20 @@ const afterInit = (f) => (source) => {
 };
 export const stripeOptions = afterInit(glue.stripeOptions);
 // (scripts/build.sh appends the gateways entry point's gatewayHandoff, guarded the same way.)
+
+// A Checkout keeps no memory in the .wasm: what it keeps (the validated options and what it
+// remembers; src/browser/mod.rs: open, call) is here, out of the page's sight (a logged Checkout
+// shows no token), and free() lets go of it.
+const kept = new WeakMap();
+export class Checkout {
+  constructor(options) {
+    kept.set(this, afterInit(glue.n)(options));
+  }
+  free() {
+    kept.delete(this);
+  }
+}
+if (Symbol.dispose) Checkout.prototype[Symbol.dispose] = Checkout.prototype.free;
 
 const methods = [
   "paymentMethod",
@@ -55,27 +58,20 @@ const methods = [
 // (forEach skips the two holes).
 if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
 
-// A freed Checkout (free(), or the end of its `using` block) has no Rust
-// value left to answer, and wasm-bindgen's shim would throw a bare Error:
-// its methods reject, or for mountStripe (10, synchronous) the error is
-// thrown.
+// A freed Checkout (free(), or the end of its `using` block) has nothing
+// kept left to answer with: its methods reject, or for mountStripe (10,
+// synchronous) the error is thrown.
 function call(checkout, number, ...args) {
-  if (checkout.__wbg_ptr) return checkout.c(number, ...args);
+  const keeps = kept.get(checkout);
+  if (keeps) return glue.c(keeps, number, ...args);
   const freed = usageError("This Checkout was freed: create a new one.");
   return number == 10 ? freed : Promise.reject(freed);
 }
 
-// free() twice (say free() inside a `using` block, which disposes again) frees once.
-const free = Glue.prototype.free;
-Glue.prototype.free = function () {
-  if (this.__wbg_ptr) free.call(this);
-};
-if (Symbol.dispose) Glue.prototype[Symbol.dispose] = Glue.prototype.free;
-
 // A synchronous failure (mountStripe's bad arguments) comes back as the
 // CheckoutError to throw: no method has an Error as its result.
 methods.forEach((name, number) => {
-  Glue.prototype[name] = function (a, b, c, d) {
+  Checkout.prototype[name] = function (a, b, c, d) {
     const result = call(this, number, a, b, c, d);
     if (result instanceof Error) throw result;
     return result;
@@ -85,8 +81,8 @@ methods.forEach((name, number) => {
 // createPaymentSource: a second call for an order while one runs shares its Promise (one
 // payment source per shopper click); once it settles, the next call creates anew.
 const creating = new WeakMap();
-const createPaymentSource = Glue.prototype.createPaymentSource;
-Glue.prototype.createPaymentSource = function (orderId, attributes) {
+const createPaymentSource = Checkout.prototype.createPaymentSource;
+Checkout.prototype.createPaymentSource = function (orderId, attributes) {
   let running = creating.get(this);
   if (!running) creating.set(this, (running = new Map()));
   if (!running.has(orderId))
@@ -99,8 +95,8 @@ Glue.prototype.createPaymentSource = function (orderId, attributes) {
 
 // mountStripe's handle: the mounted payment (mountStripe gives it: the
 // Stripe objects, the order, the source) is kept here, and confirm hands it back.
-const mountStripe = Glue.prototype.mountStripe;
-Glue.prototype.mountStripe = function (stripe, paymentSource, target, options) {
+const mountStripe = Checkout.prototype.mountStripe;
+Checkout.prototype.mountStripe = function (stripe, paymentSource, target, options) {
   const payment = mountStripe.call(this, stripe, paymentSource, target, options);
   // One confirm at a time: a second call while one runs gets its Promise, and once it has
   // resolved (placed, or pending: never pay again) every call gets its outcome; after a
@@ -168,5 +164,4 @@ export function isCheckoutError(value) {
   return value instanceof Error && value.name === "CheckoutError" && typeof value.kind === "string";
 }
 
-export * from "./cl_checkout.js";
-export { default } from "./cl_checkout.js";
+export { default, initSync } from "./cl_checkout.js";

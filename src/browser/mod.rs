@@ -102,29 +102,64 @@ pub(super) struct Inner {
     memo: Remembered,
 }
 
-/// A checkout session against one Commerce Layer organization.
-#[wasm_bindgen]
+/// A checkout session against one Commerce Layer organization, as one method
+/// call sees it (`call` builds it from what `methods.js` keeps; the browser
+/// tests build one with `try_new`).
 pub struct Checkout {
     inner: Rc<Inner>,
 }
 
-#[wasm_bindgen]
-impl Checkout {
-    /// Validates the options; throws a `CheckoutError` for bad ones.
-    #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "CheckoutOptions")] options: JsValue) -> Checkout {
-        // Thrown rather than returned as a Result: no multivalue shim in the .wasm (-100 B gzip).
-        Checkout::try_new(options).unwrap_or_else(|e| wasm_bindgen::throw_val(e))
-    }
+// A Checkout keeps no Rust memory between calls. `new Checkout(options)`
+// (`open`) validates the options and gives `methods.js` what it keeps: a
+// plain object of the validated options and of what the Checkout remembers
+// (`Remembered`); each method call (`call`) reads it again. So no
+// wasm-bindgen class ships (its shims, borrow flags, messages and glue), and
+// nothing needs freeing: `free()` is JavaScript (measured in the README's
+// build notes).
+const KEEP_BASE_URL: &str = "baseUrl";
+const KEEP_TOKEN: &str = "accessToken";
+const KEEP_TIMEOUT: &str = "timeoutMs";
+const KEEP_SIGNAL: &str = "signal";
+/// The kept object's `Remembered`: a key no page option is read from.
+const KEEP_MEMO: &str = "memo";
 
-    /// Every other method of the JavaScript class, by its number in
-    /// `methods.js` (which defines them; `types.d.ts` declares them): one
-    /// export and one argument shim instead of one per method (-810 B gzip).
-    /// A `CheckoutError` to throw is returned, and `methods.js` throws it
-    /// (no method returns an `Error` otherwise): no multivalue shim, and no
-    /// throw through this borrow of `self`.
-    #[wasm_bindgen(js_name = c, skip_typescript)]
-    pub fn call(&self, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsValue {
+/// `new Checkout(options)`: what `methods.js` keeps for the Checkout, or a
+/// thrown `CheckoutError` for bad options.
+#[wasm_bindgen(js_name = n, skip_typescript)]
+pub fn open(options: JsValue) -> JsValue {
+    // Thrown rather than returned as a Result: no multivalue shim in the .wasm (-100 B gzip).
+    let inner = read_options(&options, Remembered::new()).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)));
+    let kept = js::new_object();
+    let token = match &inner.token {
+        AccessToken::Fixed(token) => JsValue::from_str(token),
+        AccessToken::Provider(f) => f.clone().into(),
+    };
+    let signal = inner.signal.clone().map_or(JsValue::UNDEFINED, JsValue::from);
+    js::reflect_set(&kept, KEEP_BASE_URL, &JsValue::from_str(inner.base.as_str()));
+    js::reflect_set(&kept, KEEP_TOKEN, &token);
+    js::reflect_set(&kept, KEEP_TIMEOUT, &JsValue::from_f64(f64::from(inner.timeout_ms)));
+    js::reflect_set(&kept, KEEP_SIGNAL, &signal);
+    js::reflect_set(&kept, KEEP_MEMO, &inner.memo.0);
+    kept
+}
+
+/// Every method of the JavaScript class, by its number in `methods.js`
+/// (which defines them; `types.d.ts` declares them), on the Checkout `kept`
+/// (what `open` gave): one export and one argument shim instead of one per
+/// method (-810 B gzip). A `CheckoutError` to throw is returned, and
+/// `methods.js` throws it (no method returns an `Error` otherwise): no
+/// multivalue shim.
+#[wasm_bindgen(js_name = c, skip_typescript)]
+pub fn call(kept: JsValue, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsValue {
+    match read_options(&kept, Remembered(get(&kept, KEEP_MEMO))) {
+        Ok(inner) => Checkout { inner: Rc::new(inner) }.call(method, a, b, c, d),
+        Err(e) => error_to_js(e),
+    }
+}
+
+impl Checkout {
+    /// The method numbered `method` (in `methods.js`).
+    fn call(&self, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsValue {
         match method {
             0 => self.payment_method(a).into(),
             1 => self.create_payment_source(a, b).into(),
@@ -150,9 +185,9 @@ impl Checkout {
 
 impl Checkout {
     /// `new Checkout(options)` with the `CheckoutError` returned rather than
-    /// thrown (the constructor throws it; the browser tests call this).
+    /// thrown (`open` throws it; the browser tests call this).
     pub fn try_new(options: JsValue) -> Result<Checkout, JsValue> {
-        read_options(&options).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
+        read_options(&options, Remembered::new()).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
     }
 
     /// The order's payment method, or `null` when none is selected.
@@ -331,17 +366,17 @@ impl Inner {
 
 // Out of line, as arg_object and url_arg: inlined, each was larger (-19, -15, -3 B gzip).
 #[inline(never)]
-fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
+fn read_options(options: &JsValue, memo: Remembered) -> Result<Inner, CheckoutError> {
     if !kind(options).is_object() {
         return Err(CheckoutError::invalid_input(
             "new Checkout(options) needs an options object: { baseUrl, accessToken, timeoutMs? }.",
         ));
     }
-    let base = match get(options, "baseUrl").as_string() {
+    let base = match get(options, KEEP_BASE_URL).as_string() {
         Some(url) => BaseUrl::parse(&url)?,
         None => BaseUrl::parse("")?,
     };
-    let token = get(options, "accessToken");
+    let token = get(options, KEEP_TOKEN);
     let token = if let Some(t) = token.as_string().filter(|t| !t.is_empty()) {
         AccessToken::Fixed(t)
     } else if kind(&token) == Kind::Function {
@@ -351,7 +386,7 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
             "accessToken must be a non-empty string, or a function returning one (or a Promise of one).",
         ));
     };
-    let timeout = get(options, "timeoutMs");
+    let timeout = get(options, KEEP_TIMEOUT);
     let timeout_ms = if kind(&timeout) == Kind::Undefined {
         DEFAULT_TIMEOUT_MS
     } else {
@@ -360,13 +395,13 @@ fn read_options(options: &JsValue) -> Result<Inner, CheckoutError> {
             _ => return Err(CheckoutError::invalid_input("timeoutMs must be a number of milliseconds from 1 to 600000.")),
         }
     };
-    let signal = get(options, "signal");
+    let signal = get(options, KEEP_SIGNAL);
     let signal = if kind(&signal) == Kind::Undefined {
         None
     } else {
         Some(signal.dyn_into::<AbortSignal>().map_err(|_| CheckoutError::invalid_input("signal must be an AbortSignal."))?)
     };
-    Ok(Inner { base, token, timeout_ms, signal, memo: Remembered::new() })
+    Ok(Inner { base, token, timeout_ms, signal, memo })
 }
 
 // The page's address and history, where there are any (not in a worker or

@@ -23,6 +23,15 @@ export interface CheckoutOptions {
  * mounted Stripe Element stays in the page (its `unmount()` still removes it), and `free()` again
  * does nothing.
  */
+export class Checkout {
+  /** Validates the options; throws a `CheckoutError` for bad ones. */
+  constructor(options: CheckoutOptions);
+  /**
+   * Ends this Checkout: its methods fail afterwards (see below). It holds no memory in the module,
+   * so one left to the garbage collector is not a leak.
+   */
+  free(): void;
+}
 export interface Checkout {
   /** The order's payment method, or `null` when none is selected. */
   paymentMethod(orderId: string): Promise<PaymentMethod | null>;

@@ -113,6 +113,20 @@ test("errors are real Error objects named CheckoutError, and the guard knows the
   assert.equal(await page.evaluate(() => window.cl.isCheckoutError(new Error("other"))), false);
 });
 
+test("a Checkout shows a page nothing it could log (no own property, no token), and the package exports only its API", async () => {
+  const tok = await token(sbx.url);
+  const r = await page.evaluate(({ base, token }) => {
+    const co = new window.cl.Checkout({ baseUrl: base, accessToken: token });
+    const shown = [JSON.stringify(co), JSON.stringify(Object.getOwnPropertyDescriptors(co)), Object.keys(co).join()].join("\n");
+    return { own: Reflect.ownKeys(co).length, token: shown.includes(token), exports: Object.keys(window.cl).sort() };
+  }, { base: sbx.url, token: tok });
+  assert.deepEqual(r, {
+    own: 0,
+    token: false,
+    exports: ["Checkout", "default", "initSync", "isCheckoutError", "prefetchOrder", "stripeOptions"],
+  });
+});
+
 test("the page console stays silent: no token, no client secret, no errors", async () => {
   const tok = await token(sbx.url);
   const order = (await admin(sbx.url, "POST", "/orders", { payment_source_type: "stripe_payments" })).id;

@@ -33,8 +33,8 @@ release_wasm() { # $1: cargo features ("" for none), $2: output directory
   # errors.js is imported by the .wasm's glue too: the same file, so bundled once.
   sed -i "s#\"./errors.js\"#\"./$(cd "$2" && echo snippets/*/src/browser/errors.js)\"#" "$2/entry.js"
   if [ -n "$1" ]; then
-    # The gateways entry point's one free function, failing before init() as stripeOptions does (methods.js).
-    echo 'export const gatewayHandoff = afterInit(glue.gatewayHandoff);' >>"$2/entry.js"
+    # The gateways entry point's one more function of no Checkout, called as stripeOptions is (methods.js).
+    echo 'export const gatewayHandoff = unbound(16);' >>"$2/entry.js"
   fi
   node_modules/.bin/esbuild "$2/entry.js" --bundle --minify --format=esm --log-level=warning \
     --define:GATEWAYS="$([ -n "$1" ] && echo true || echo false)" --outfile="$2/cl_checkout.js" --allow-overwrite

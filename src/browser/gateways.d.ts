@@ -14,6 +14,13 @@ export interface Checkout {
 }
 
 
+/**
+ * What a gateway's browser library needs from a created payment source (`{ gateway, redirectUrl }`,
+ * `{ gateway, clientToken }`, …), its URLs checked. Throws a `CheckoutError` for a source without a
+ * gateway handoff.
+ */
+export function gatewayHandoff(source: PaymentSource): GatewayHandoff;
+
 /** What a gateway's browser library needs, from `gatewayHandoff(source)`. URLs are checked (https, no credentials). */
 export type GatewayHandoff =
   /** Send the shopper there (`location.assign(redirectUrl)`); they come back to your `return_url` / `redirect_url`. */

@@ -58,12 +58,12 @@ impl Checkout {
     }
 }
 
-/// What a gateway's browser library needs from a created payment source
-/// (`{ gateway, redirectUrl }`, `{ gateway, clientToken }`, …), its URLs
-/// checked. Throws a `CheckoutError` for a source without a gateway handoff.
-#[wasm_bindgen(js_name = gatewayHandoff, unchecked_return_type = "GatewayHandoff")]
-pub fn gateway_handoff(source: &JsValue) -> JsValue {
-    read_handoff(source).map(|h| json_to_js(&h)).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)))
+/// `gatewayHandoff(source)` (method 16 of `call`; `methods.js` throws the
+/// error): what a gateway's browser library needs from a created payment
+/// source (`{ gateway, redirectUrl }`, `{ gateway, clientToken }`, …), its
+/// URLs checked.
+pub(super) fn gateway_handoff(source: &JsValue) -> JsValue {
+    read_handoff(source).map(|h| json_to_js(&h)).unwrap_or_else(error_to_js)
 }
 
 fn read_handoff(source: &JsValue) -> Result<Json, CheckoutError> {

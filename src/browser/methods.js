@@ -15,15 +15,23 @@ const usageError = (message) => checkoutError(message, "invalid_input", null, []
 // its missing exports; once loaded they throw only CheckoutErrors (a page's
 // throwing getters are caught in the .wasm).
 const asNotLoaded = (e) => (e instanceof TypeError ? usageError("The module is not loaded: await init() first.") : e);
-const afterInit = (f) => (source) => {
+const afterInit = (f) => (...args) => {
   try {
-    return f(source);
+    return f(...args);
   } catch (e) {
     throw asNotLoaded(e);
   }
 };
-export const stripeOptions = afterInit(glue.stripeOptions);
-// (scripts/build.sh appends the gateways entry point's gatewayHandoff, guarded the same way.)
+// A synchronous failure (stripeOptions, gatewayHandoff, mountStripe) comes back from the .wasm
+// as the CheckoutError to throw: no result is an Error otherwise.
+const thrown = (result) => {
+  if (result instanceof Error) throw result;
+  return result;
+};
+// The .wasm's functions of no Checkout, by number: 13 stripeOptions, 16 the gateways entry
+// point's gatewayHandoff (scripts/build.sh appends its export).
+const unbound = (number) => (source) => thrown(afterInit(glue.c)(null, number, source));
+export const stripeOptions = unbound(13);
 
 // A Checkout keeps no memory in the .wasm: what it keeps (the validated options and what it
 // remembers; src/browser/mod.rs: open, call) is here, out of the page's sight (a logged Checkout
@@ -53,7 +61,7 @@ const methods = [
   "mountStripe",
   "resumeStripe",
 ];
-// 12 is a mounted Stripe payment's confirm (below; 13 is no longer used); the
+// 12 is a mounted Stripe payment's confirm (below), 13 stripeOptions (above); the
 // `gateways` entry point (esbuild --define:GATEWAYS=true) has two more.
 // (forEach skips the two holes).
 if (GATEWAYS) (methods[14] = "payWithGateway"), (methods[15] = "resumeGateway");
@@ -68,13 +76,9 @@ function call(checkout, number, ...args) {
   return number == 10 ? freed : Promise.reject(freed);
 }
 
-// A synchronous failure (mountStripe's bad arguments) comes back as the
-// CheckoutError to throw: no method has an Error as its result.
 methods.forEach((name, number) => {
   Checkout.prototype[name] = function (a, b, c, d) {
-    const result = call(this, number, a, b, c, d);
-    if (result instanceof Error) throw result;
-    return result;
+    return thrown(call(this, number, a, b, c, d));
   };
 });
 

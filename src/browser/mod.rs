@@ -145,12 +145,20 @@ pub fn open(options: JsValue) -> JsValue {
 
 /// Every method of the JavaScript class, by its number in `methods.js`
 /// (which defines them; `types.d.ts` declares them), on the Checkout `kept`
-/// (what `open` gave): one export and one argument shim instead of one per
-/// method (-810 B gzip). A `CheckoutError` to throw is returned, and
+/// (what `open` gave), and the package's functions of no Checkout
+/// (`stripeOptions`, `gatewayHandoff`): one export and one argument shim
+/// instead of one per method (-810 B gzip, and -83 B for the functions). A `CheckoutError` to throw is returned, and
 /// `methods.js` throws it (no method returns an `Error` otherwise): no
 /// multivalue shim.
 #[wasm_bindgen(js_name = c, skip_typescript)]
 pub fn call(kept: JsValue, method: u32, a: JsValue, b: JsValue, c: JsValue, d: JsValue) -> JsValue {
+    // The functions of no Checkout.
+    match method {
+        13 => return stripe::stripe_options(&a),
+        #[cfg(feature = "gateways")]
+        16 => return gateways::gateway_handoff(&a),
+        _ => {}
+    }
     match read_options(&kept, Remembered(get(&kept, KEEP_MEMO))) {
         Ok(inner) => Checkout { inner: Rc::new(inner) }.call(method, a, b, c, d),
         Err(e) => error_to_js(e),

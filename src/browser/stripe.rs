@@ -235,14 +235,12 @@ pub(super) fn outcome(finished: Finished) -> JsValue {
     outcome_of(pending, json_to_js(&finished.value), &intent.id, &intent.status, wallet, wallet_error)
 }
 
-/// What the page passes to `Stripe()` for this source: the publishable key,
-/// and on a Stripe Connect account `{ stripeAccount }` (without it Stripe.js
-/// cannot find the connected account's PaymentIntent).
-/// Throws a `CheckoutError` for a source that is not a usable Stripe one.
-#[wasm_bindgen(js_name = stripeOptions, unchecked_return_type = "StripeOptions")]
-pub fn stripe_options(#[wasm_bindgen(unchecked_param_type = "PaymentSource")] source: &JsValue) -> JsValue {
-    // Thrown rather than returned as a Result: no second catch-unwind shim in the .wasm.
-    read_stripe_options(source).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)))
+/// `stripeOptions(source)` (method 13 of `call`; `methods.js` throws the
+/// error): what the page passes to `Stripe()` for this source: the
+/// publishable key, and on a Stripe Connect account `{ stripeAccount }`
+/// (without it Stripe.js cannot find the connected account's PaymentIntent).
+pub(super) fn stripe_options(source: &JsValue) -> JsValue {
+    read_stripe_options(source).unwrap_or_else(error_to_js)
 }
 
 fn read_stripe_options(source: &JsValue) -> Result<JsValue, CheckoutError> {

@@ -220,6 +220,13 @@ export interface StripeLike {
   retrievePaymentIntent(clientSecret: string): Promise<unknown>;
 }
 
+/**
+ * What the page passes to `Stripe()` for this source: the publishable key, and on a Stripe Connect
+ * account `{ stripeAccount }` (without it Stripe.js cannot find the connected account's PaymentIntent).
+ * Throws a `CheckoutError` for a source that is not a usable Stripe one.
+ */
+export function stripeOptions(source: PaymentSource): StripeOptions;
+
 /** `Stripe(publishableKey, options)` for a payment source, from `stripeOptions(source)`. */
 export interface StripeOptions {
   publishableKey: string;

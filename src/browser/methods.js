@@ -29,7 +29,7 @@ const thrown = (result) => {
   return result;
 };
 // The .wasm's functions of no Checkout, by number: 13 stripeOptions, 16 the gateways entry
-// point's gatewayHandoff (scripts/build.sh appends its export).
+// point's gatewayHandoff (scripts/build.sh appends its export), 17 new Checkout's (below).
 const unbound = (number) => (source) => thrown(afterInit(glue.c)(null, number, source));
 export const stripeOptions = unbound(13);
 
@@ -39,7 +39,7 @@ export const stripeOptions = unbound(13);
 const kept = new WeakMap();
 export class Checkout {
   constructor(options) {
-    kept.set(this, afterInit(glue.n)(options));
+    kept.set(this, unbound(17)(options));
   }
   free() {
     kept.delete(this);

@@ -123,12 +123,13 @@ const KEEP_SIGNAL: &str = "signal";
 /// The kept object's `Remembered`: a key no page option is read from.
 const KEEP_MEMO: &str = "memo";
 
-/// `new Checkout(options)`: what `methods.js` keeps for the Checkout, or a
-/// thrown `CheckoutError` for bad options.
-#[wasm_bindgen(js_name = n, skip_typescript)]
-pub fn open(options: JsValue) -> JsValue {
-    // Thrown rather than returned as a Result: no multivalue shim in the .wasm (-100 B gzip).
-    let inner = read_options(&options, Remembered::new()).unwrap_or_else(|e| wasm_bindgen::throw_val(error_to_js(e)));
+/// `new Checkout(options)` (method 17 of `call`): what `methods.js` keeps
+/// for the Checkout, or the `CheckoutError` it throws for bad options.
+fn open(options: &JsValue) -> JsValue {
+    let inner = match read_options(options, Remembered::new()) {
+        Ok(inner) => inner,
+        Err(e) => return error_to_js(e),
+    };
     let kept = js::new_object();
     let token = match &inner.token {
         AccessToken::Fixed(token) => JsValue::from_str(token),
@@ -146,8 +147,9 @@ pub fn open(options: JsValue) -> JsValue {
 /// Every method of the JavaScript class, by its number in `methods.js`
 /// (which defines them; `types.d.ts` declares them), on the Checkout `kept`
 /// (what `open` gave), and the package's functions of no Checkout
-/// (`stripeOptions`, `gatewayHandoff`): one export and one argument shim
-/// instead of one per method (-810 B gzip, and -83 B for the functions). A `CheckoutError` to throw is returned, and
+/// (`stripeOptions`, `gatewayHandoff`, `new Checkout` itself): one export and
+/// one argument shim instead of one per method (-810 B gzip, and -83 B for
+/// the functions). A `CheckoutError` to throw is returned, and
 /// `methods.js` throws it (no method returns an `Error` otherwise): no
 /// multivalue shim.
 #[wasm_bindgen(js_name = c, skip_typescript)]
@@ -155,6 +157,7 @@ pub fn call(kept: JsValue, method: u32, a: JsValue, b: JsValue, c: JsValue, d: J
     // The functions of no Checkout.
     match method {
         13 => return stripe::stripe_options(&a),
+        17 => return open(&a),
         #[cfg(feature = "gateways")]
         16 => return gateways::gateway_handoff(&a),
         _ => {}
@@ -193,7 +196,7 @@ impl Checkout {
 
 impl Checkout {
     /// `new Checkout(options)` with the `CheckoutError` returned rather than
-    /// thrown (`open` throws it; the browser tests call this).
+    /// thrown (`new Checkout` throws it; the browser tests call this).
     pub fn try_new(options: JsValue) -> Result<Checkout, JsValue> {
         read_options(&options, Remembered::new()).map(|inner| Checkout { inner: Rc::new(inner) }).map_err(error_to_js)
     }

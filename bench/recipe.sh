@@ -32,7 +32,10 @@ FEATURES=(--enable-bulk-memory --enable-bulk-memory-opt --enable-sign-ext --enab
   --enable-nontrapping-float-to-int --enable-multivalue)
 cp -r "$OUT/5" "$OUT/6" && node scripts/short-names.mjs "$OUT/6" "${FEATURES[@]}"
 node_modules/.bin/wasm-opt "${FEATURES[@]}" -Oz --converge "$OUT/6/cl_checkout_bg.wasm" -o "$OUT/6/cl_checkout_bg.wasm"
-# Step 7: the shipped binaryen passes (WASM_OPT, release-env.sh) in place of -Oz --converge, on step 5's build.
+# Step 7: the shipped binaryen passes (WASM_OPT, release-env.sh) in place of -Oz --converge, on step 5's build,
+# with rustc's order of functions; step 8 orders them for gzip (scripts/order-functions.mjs), as shipped.
 wasm-bindgen --target web --out-dir "$OUT/7" target/release-wasm/wasm32-unknown-unknown/release/cl_checkout.wasm
-optimize_wasm "$OUT/7"
-mkdir -p "$OUT/8" && cp pkg/cl_checkout_bg.wasm pkg/cl_checkout.js "$OUT/8/"
+cp -r "$OUT/7" "$OUT/8"
+ORDER_FUNCTIONS=0 optimize_wasm "$OUT/7"
+optimize_wasm "$OUT/8"
+mkdir -p "$OUT/9" && cp pkg/cl_checkout_bg.wasm pkg/cl_checkout.js "$OUT/9/"

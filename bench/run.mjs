@@ -88,6 +88,7 @@ const RECIPE = [
   "+ no reference types",
   "+ one-letter import and export names (scripts/short-names.mjs)",
   "+ wasm-opt: one-caller inlining up to 15 instructions, zeroed and unused low memory, flatten + reloop",
+  "+ functions ordered for gzip (scripts/order-functions.mjs)",
   "+ glue trimmed (scripts/trim-glue.mjs) and minified by esbuild, with the methods' entry point and the executor's snippet bundled in (the shipped pkg/)",
 ];
 

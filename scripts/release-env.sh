@@ -26,11 +26,15 @@ WASM_OPT=(-Oz --converge --one-caller-inline-max-function-size=15 --low-memory-u
 
 # wasm-bindgen's output in $1 (the module's name: $2, default cl_checkout) as it ships: binaryen's passes, one-letter
 # import and export names in the .wasm and the glue (hashed names do not
-# compress), the passes once more after renaming (binaryen then orders and
-# folds a little better: -150 B), and no producers or features sections.
+# compress), the functions in the order gzip compresses best
+# (scripts/order-functions.mjs; ORDER_FUNCTIONS=0 keeps rustc's, for the
+# bench's recipe rows), the passes once more after renaming (binaryen then
+# folds a little better: -150 B; they keep the order), and no producers or
+# features sections.
 optimize_wasm() {
   local name=${2:-cl_checkout}
   node_modules/.bin/wasm-opt "${WASM_OPT[@]}" "$1/${name}_bg.wasm" -o "$1/${name}_bg.wasm"
   node scripts/short-names.mjs "$1" --name="$name"
+  [ "${ORDER_FUNCTIONS:-1}" = 0 ] || node scripts/order-functions.mjs "$1/${name}_bg.wasm"
   node_modules/.bin/wasm-opt "${WASM_OPT[@]}" --strip-producers --strip-target-features "$1/${name}_bg.wasm" -o "$1/${name}_bg.wasm"
 }
